@@ -1,0 +1,418 @@
+//! Typed settings read from the environment, with defaults that run on a fresh machine.
+//!
+//! Every variable is read through one lookup function so tests can feed a map and can record
+//! exactly which variables the service reads (the `render.yaml` check relies on that).
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use axum::http::HeaderValue;
+use rand::distr::{Alphanumeric, SampleString};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+/// Where the service runs; production refuses unsafe defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// Which browser origins may call the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// No CORS headers: same-origin callers and non-browser clients only.
+    None,
+    /// Any origin (credentials are never allowed with a wildcard).
+    Any,
+    List(Vec<HeaderValue>),
+}
+
+/// An OpenAI-compatible model endpoint (OpenAI, Ollama, vLLM…).
+#[derive(Debug, Clone)]
+pub struct LlmSettings {
+    pub api_key: Option<SecretString>,
+    pub base_url: Option<Url>,
+    pub model: String,
+}
+
+/// HTTP server limits.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub host: IpAddr,
+    pub port: u16,
+    pub body_limit_bytes: usize,
+    pub request_timeout: Duration,
+    pub shutdown_grace: Duration,
+    pub cors: CorsOrigins,
+}
+
+/// Everything the service is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub app_env: AppEnv,
+    pub http: HttpSettings,
+    pub master_database_url: SecretString,
+    pub master_max_connections: u32,
+    /// The server (its database part is ignored) that holds tenant databases by default.
+    pub tenant_database_url: SecretString,
+    pub jwt_secret: SecretString,
+    /// True when no `JWT_SECRET` was given in development and a random one was made up.
+    pub jwt_secret_generated: bool,
+    pub llm: LlmSettings,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+}
+
+/// A variable with a value the service cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, problem: impl Into<String>) -> Self {
+        Self {
+            variable,
+            problem: problem.into(),
+        }
+    }
+}
+
+const DEFAULT_MASTER_DATABASE_URL: &str = "postgres://postgres@localhost:5432/pipeline_master";
+const DEFAULT_OPENAI_MODEL: &str = "gpt-4o-mini";
+const MIN_JWT_SECRET_LEN: usize = 32;
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`; an empty value counts as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &'static str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let app_env = match var("APP_ENV").as_deref() {
+            None | Some("development" | "dev" | "local") => AppEnv::Development,
+            Some("production" | "prod") => AppEnv::Production,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "APP_ENV",
+                    format!("expected development or production, got {other:?}"),
+                ));
+            }
+        };
+        let production = app_env == AppEnv::Production;
+
+        let master_database_url = match var("MASTER_DATABASE_URL") {
+            Some(url) => url,
+            None if production => {
+                return Err(ConfigError::new(
+                    "MASTER_DATABASE_URL",
+                    "is required in production",
+                ));
+            }
+            None => DEFAULT_MASTER_DATABASE_URL.to_owned(),
+        };
+        let master = parse_postgres_url("MASTER_DATABASE_URL", &master_database_url)?;
+        if master.path().trim_start_matches('/').is_empty() {
+            return Err(ConfigError::new(
+                "MASTER_DATABASE_URL",
+                "must name a database, e.g. …/pipeline_master",
+            ));
+        }
+        let tenant_database_url = match var("TENANT_DATABASE_URL") {
+            Some(url) => {
+                parse_postgres_url("TENANT_DATABASE_URL", &url)?;
+                url
+            }
+            None => master_database_url.clone(),
+        };
+
+        let (jwt_secret, jwt_secret_generated) = match var("JWT_SECRET") {
+            Some(secret) if secret.len() >= MIN_JWT_SECRET_LEN => (secret, false),
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "JWT_SECRET",
+                    format!("must be at least {MIN_JWT_SECRET_LEN} characters"),
+                ));
+            }
+            None if production => {
+                return Err(ConfigError::new("JWT_SECRET", "is required in production"));
+            }
+            None => (Alphanumeric.sample_string(&mut rand::rng(), 48), true),
+        };
+
+        let base_url = var("OPENAI_BASE_URL")
+            .map(|raw| {
+                Url::parse(&raw)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| ConfigError::new("OPENAI_BASE_URL", "must be an http(s) URL"))
+            })
+            .transpose()?;
+        let llm = LlmSettings {
+            api_key: var("OPENAI_API_KEY").map(SecretString::from),
+            base_url,
+            model: var("OPENAI_MODEL").unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned()),
+        };
+
+        let log_format = match var("LOG_FORMAT").as_deref() {
+            None if production => LogFormat::Json,
+            Some("json") => LogFormat::Json,
+            None | Some("pretty") => LogFormat::Pretty,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "LOG_FORMAT",
+                    format!("expected json or pretty, got {other:?}"),
+                ));
+            }
+        };
+        let log_filter =
+            var("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,tower_http=warn".to_owned());
+        tracing_subscriber::EnvFilter::try_new(&log_filter)
+            .map_err(|e| ConfigError::new("RUST_LOG", e.to_string()))?;
+
+        let http = HttpSettings {
+            host: parse_or("HOST", var("HOST"), IpAddr::from([0, 0, 0, 0]))?,
+            port: parse_or("PORT", var("PORT"), 8080)?,
+            body_limit_bytes: positive(
+                "HTTP_BODY_LIMIT_BYTES",
+                var("HTTP_BODY_LIMIT_BYTES"),
+                1024 * 1024,
+            )?,
+            request_timeout: Duration::from_secs(positive(
+                "HTTP_REQUEST_TIMEOUT_SECS",
+                var("HTTP_REQUEST_TIMEOUT_SECS"),
+                30,
+            )?),
+            shutdown_grace: Duration::from_secs(parse_or(
+                "SHUTDOWN_GRACE_SECS",
+                var("SHUTDOWN_GRACE_SECS"),
+                25,
+            )?),
+            cors: parse_cors(var("CORS_ALLOWED_ORIGINS"))?,
+        };
+
+        Ok(Self {
+            app_env,
+            http,
+            master_database_url: master_database_url.into(),
+            master_max_connections: positive(
+                "MASTER_DB_MAX_CONNECTIONS",
+                var("MASTER_DB_MAX_CONNECTIONS"),
+                10,
+            )?,
+            tenant_database_url: tenant_database_url.into(),
+            jwt_secret: jwt_secret.into(),
+            jwt_secret_generated,
+            llm,
+            log_format,
+            log_filter,
+        })
+    }
+
+    /// The name of the master database, as given in its URL.
+    pub fn master_database_name(&self) -> String {
+        Url::parse(self.master_database_url.expose_secret())
+            .map(|u| u.path().trim_start_matches('/').to_owned())
+            .unwrap_or_default()
+    }
+}
+
+fn parse_postgres_url(variable: &'static str, raw: &str) -> Result<Url, ConfigError> {
+    let url =
+        Url::parse(raw).map_err(|e| ConfigError::new(variable, format!("not a URL ({e})")))?;
+    if !matches!(url.scheme(), "postgres" | "postgresql") {
+        return Err(ConfigError::new(
+            variable,
+            "must start with postgres:// or postgresql://",
+        ));
+    }
+    Ok(url)
+}
+
+fn parse_or<T: std::str::FromStr>(
+    variable: &'static str,
+    raw: Option<String>,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    raw.map_or(Ok(default), |v| {
+        v.parse()
+            .map_err(|e| ConfigError::new(variable, format!("invalid value {v:?} ({e})")))
+    })
+}
+
+fn positive<T>(variable: &'static str, raw: Option<String>, default: T) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + Default,
+    T::Err: std::fmt::Display,
+{
+    let value = parse_or(variable, raw, default)?;
+    if value > T::default() {
+        Ok(value)
+    } else {
+        Err(ConfigError::new(variable, "must be greater than zero"))
+    }
+}
+
+fn parse_cors(raw: Option<String>) -> Result<CorsOrigins, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(CorsOrigins::None);
+    };
+    if raw == "*" {
+        return Ok(CorsOrigins::Any);
+    }
+    raw.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let valid = Url::parse(origin)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.path() == "/");
+            valid
+                .then(|| HeaderValue::from_str(origin.trim_end_matches('/')).ok())
+                .flatten()
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "CORS_ALLOWED_ORIGINS",
+                        format!("{origin:?} is not an origin like https://app.example.com"),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(CorsOrigins::List)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn an_empty_environment_gives_working_development_defaults() {
+        let s = settings(&[]).expect("defaults are valid");
+        assert_eq!(s.app_env, AppEnv::Development);
+        assert_eq!(s.http.port, 8080);
+        assert_eq!(s.master_database_name(), "pipeline_master");
+        assert_eq!(
+            s.tenant_database_url.expose_secret(),
+            s.master_database_url.expose_secret()
+        );
+        assert!(s.jwt_secret_generated);
+        assert!(s.jwt_secret.expose_secret().len() >= MIN_JWT_SECRET_LEN);
+        assert_eq!(s.log_format, LogFormat::Pretty);
+        assert_eq!(s.http.cors, CorsOrigins::None);
+    }
+
+    #[test]
+    fn production_requires_a_database_url_and_a_jwt_secret() {
+        let err = settings(&[("APP_ENV", "production")]).expect_err("must refuse");
+        assert_eq!(err.variable, "MASTER_DATABASE_URL");
+        let err = settings(&[
+            ("APP_ENV", "production"),
+            ("MASTER_DATABASE_URL", "postgres://db/m"),
+        ])
+        .expect_err("must refuse");
+        assert_eq!(err.variable, "JWT_SECRET");
+        let ok = settings(&[
+            ("APP_ENV", "production"),
+            ("MASTER_DATABASE_URL", "postgres://db/m"),
+            ("JWT_SECRET", &"s".repeat(40)),
+        ])
+        .expect("complete production settings");
+        assert_eq!(ok.log_format, LogFormat::Json);
+        assert!(!ok.jwt_secret_generated);
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        let cases: &[(&str, &str)] = &[
+            ("APP_ENV", "staging"),
+            ("PORT", "eighty"),
+            ("PORT", "70000"),
+            ("HOST", "example.com"),
+            ("MASTER_DATABASE_URL", "mysql://x/y"),
+            ("MASTER_DATABASE_URL", "postgres://localhost"),
+            ("TENANT_DATABASE_URL", "not a url"),
+            ("JWT_SECRET", "short"),
+            ("OPENAI_BASE_URL", "ftp://models"),
+            ("LOG_FORMAT", "xml"),
+            ("RUST_LOG", "info,[[["),
+            ("HTTP_BODY_LIMIT_BYTES", "0"),
+            ("HTTP_REQUEST_TIMEOUT_SECS", "-1"),
+            ("SHUTDOWN_GRACE_SECS", "soon"),
+            ("MASTER_DB_MAX_CONNECTIONS", "0"),
+            (
+                "CORS_ALLOWED_ORIGINS",
+                "https://ok.example,javascript:alert(1)",
+            ),
+        ];
+        for (variable, value) in cases {
+            let err = settings(&[(variable, value)])
+                .expect_err(&format!("{variable}={value} must be refused"));
+            assert_eq!(err.variable, *variable, "{variable}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn cors_origins_are_parsed_as_a_list_or_a_wildcard() {
+        let s = settings(&[(
+            "CORS_ALLOWED_ORIGINS",
+            "https://app.example.com, http://localhost:3000/",
+        )])
+        .expect("valid");
+        assert_eq!(
+            s.http.cors,
+            CorsOrigins::List(vec![
+                HeaderValue::from_static("https://app.example.com"),
+                HeaderValue::from_static("http://localhost:3000"),
+            ])
+        );
+        assert_eq!(
+            settings(&[("CORS_ALLOWED_ORIGINS", "*")])
+                .expect("valid")
+                .http
+                .cors,
+            CorsOrigins::Any
+        );
+    }
+
+    #[test]
+    fn the_tenant_server_defaults_to_the_master_server() {
+        let s = settings(&[
+            ("MASTER_DATABASE_URL", "postgres://u@db:6543/m"),
+            ("TENANT_DATABASE_URL", ""),
+        ])
+        .expect("valid");
+        assert_eq!(
+            s.tenant_database_url.expose_secret(),
+            "postgres://u@db:6543/m"
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! HTTP plumbing shared by every route: request ids, the per-request span and metrics, the
+//! deadline, the problem+json safety net and our own JSON extractor.
+
+pub mod json;
+pub mod layers;
+pub mod problem;
+pub mod request_context;
+pub mod request_id;

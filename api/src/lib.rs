@@ -1,0 +1,11 @@
+//! The HTTP API, the command line and the composition root of pipeline-core.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

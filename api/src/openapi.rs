@@ -1,0 +1,94 @@
+//! The OpenAPI 3.1 document: generated from the routes, committed as `openapi/openapi.json`
+//! (rewritten by `make openapi`, checked by a test).
+
+use utoipa::OpenApi;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::{Content, Ref, RefOr};
+
+use crate::error::{ErrorCode, FieldError, PROBLEM_JSON, Problem};
+use crate::routes;
+
+/// The document's static part; operations are added by the routes.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "pipeline-core",
+        description = "Backend of a yacht Planned Maintenance System. Every error is an RFC 9457 \
+            `application/problem+json` document with a stable `code`; every response carries \
+            `x-request-id`.",
+    ),
+    tags((name = "operations", description = "Liveness, readiness and metrics for operators and load balancers.")),
+    components(schemas(Problem, ErrorCode, FieldError)),
+)]
+pub struct ApiDoc;
+
+/// Responses any operation can give, documented once and referenced from every operation.
+const COMMON_RESPONSES: [(&str, &str, &str); 2] = [
+    (
+        "500",
+        "InternalError",
+        "An unexpected server error; the body's `request_id` identifies it in the logs.",
+    ),
+    (
+        "503",
+        "Unavailable",
+        "A dependency is unavailable or the request hit the server's deadline (`timeout`); retry after `Retry-After` seconds.",
+    ),
+];
+
+/// The full document, as served at `/openapi.json`.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = routes::api_router().split_for_parts();
+    add_common_responses(&mut api);
+    api
+}
+
+/// The document as committed: pretty JSON with a trailing newline.
+pub fn spec_json() -> String {
+    let mut json = serde_json::to_string_pretty(&spec()).expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}
+
+fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {
+    let components = api.components.get_or_insert_with(Default::default);
+    for (_, name, description) in COMMON_RESPONSES {
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content(
+                PROBLEM_JSON,
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+            .build();
+        components
+            .responses
+            .insert(name.to_owned(), RefOr::T(response));
+    }
+    for item in api.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for (status, name, _) in COMMON_RESPONSES {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+            }
+        }
+    }
+}
+
+fn operations_mut(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .filter_map(Option::as_mut)
+}

@@ -1,0 +1,18 @@
+//! Every route of the service, registered together with its OpenAPI description.
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+
+pub mod system;
+
+/// All documented routes, without state or middleware (the spec is generated from this too).
+pub fn api_router() -> OpenApiRouter<AppState> {
+    use utoipa::OpenApi as _;
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(system::health))
+        .routes(routes!(system::ready))
+        .routes(routes!(system::metrics))
+}

@@ -1,0 +1,173 @@
+//! The composition root: builds adapters from settings, wires the router and runs the server.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use pms_infra::master::MasterDb;
+use pms_infra::migrate::migrate_master;
+use pms_infra::postgres::{PoolSize, ensure_database, lazy_pool, parse_url};
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::{HttpSettings, Settings};
+use crate::state::AppState;
+use crate::{http, openapi, routes, telemetry};
+
+/// How long start-up waits for the master database (a container's Postgres may still be booting).
+const DATABASE_STARTUP_WAIT: Duration = Duration::from_secs(30);
+/// How often histogram storage is compacted.
+const METRICS_UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// A bound, ready-to-run HTTP server.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    shutdown_grace: Duration,
+}
+
+impl Application {
+    /// Prepares the master database, builds the state and binds `HOST:PORT` (port 0 picks one).
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let master = prepare_master(settings).await?;
+        let state = AppState {
+            master,
+            metrics: telemetry::metrics_handle(),
+        };
+        let address = SocketAddr::new(settings.http.host, settings.http.port);
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("binding {address}"))?;
+        Ok(Self {
+            listener,
+            router: router(state, &settings.http),
+            shutdown_grace: settings.http.shutdown_grace,
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    }
+
+    /// Serves until `shutdown` resolves, then drains in-flight requests for up to the grace period.
+    pub async fn run_until_stopped<F>(self, shutdown: F) -> std::io::Result<()>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let metrics = telemetry::metrics_handle();
+        let upkeep = tokio::spawn(async move {
+            let mut every = tokio::time::interval(METRICS_UPKEEP_EVERY);
+            loop {
+                every.tick().await;
+                metrics.run_upkeep();
+            }
+        });
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: draining in-flight requests");
+            let _ = stopping_tx.send(());
+        })
+        .into_future();
+        let grace = self.shutdown_grace;
+        let result = tokio::select! {
+            result = server => result,
+            () = async move {
+                match stopping_rx.await {
+                    Ok(()) => tokio::time::sleep(grace).await,
+                    Err(_) => std::future::pending().await,
+                }
+            } => {
+                tracing::warn!(?grace, "requests still running after the shutdown grace period; stopping anyway");
+                Ok(())
+            }
+        };
+        upkeep.abort();
+        result
+    }
+}
+
+/// The full router: documented routes, the spec, Swagger UI, and every middleware layer.
+pub fn router(state: AppState, http_settings: &HttpSettings) -> Router {
+    let (documented, _) = routes::api_router().split_for_parts();
+    let router = documented
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::spec()))
+        .with_state(state);
+    http::layers::apply(router, http_settings)
+}
+
+/// Creates the master database if missing and brings it to the newest schema.
+pub async fn prepare_master(settings: &Settings) -> anyhow::Result<MasterDb> {
+    let options =
+        parse_url(settings.master_database_url.expose_secret()).context("MASTER_DATABASE_URL")?;
+    let name = settings.master_database_name();
+    let started = tokio::time::Instant::now();
+    loop {
+        match ensure_database(&options).await {
+            Ok(created) => {
+                if created {
+                    tracing::info!(database = %name, "created the master database");
+                }
+                break;
+            }
+            Err(e) if started.elapsed() < DATABASE_STARTUP_WAIT => {
+                tracing::warn!(database = %name, error = %e, "master database not reachable yet; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("reaching the master database {name:?}"));
+            }
+        }
+    }
+    let pool = lazy_pool(
+        options,
+        PoolSize {
+            max_connections: settings.master_max_connections,
+            acquire_timeout: Duration::from_secs(5),
+        },
+    );
+    migrate_master(&pool)
+        .await
+        .context("migrating the master database")?;
+    Ok(MasterDb::new(pool))
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (what Render and Docker send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,6 @@
+//! The pure core of pipeline-core: entities, value objects, state machines, the micro-action
+//! registry, the local detector and the ports adapters implement.
+//!
+//! Nothing here performs IO; CI checks with `cargo tree` that no IO crate is a dependency.
+
+pub mod tenancy;

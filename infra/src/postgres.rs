@@ -1,0 +1,100 @@
+//! Connecting to PostgreSQL servers and creating databases on them.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool};
+
+/// Shows up in `pg_stat_activity` so operators can tell our connections apart.
+pub const APPLICATION_NAME: &str = "pipeline-core";
+/// The database every PostgreSQL server has, used to create the others.
+const MAINTENANCE_DATABASE: &str = "postgres";
+/// SQLSTATE of connecting to a database that does not exist.
+const INVALID_CATALOG_NAME: &str = "3D000";
+/// SQLSTATEs a concurrent `CREATE DATABASE` of the same name can fail with.
+const DUPLICATE_DATABASE: &str = "42P04";
+const UNIQUE_VIOLATION: &str = "23505";
+
+/// Parses a `postgres://` URL into connection options tagged with our application name.
+pub fn parse_url(url: &str) -> Result<PgConnectOptions, sqlx::Error> {
+    Ok(PgConnectOptions::from_str(url)?.application_name(APPLICATION_NAME))
+}
+
+/// Sizing of one connection pool.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSize {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+/// Opens a pool without connecting yet; the first query connects.
+pub fn lazy_pool(options: PgConnectOptions, size: PoolSize) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(size.max_connections)
+        .acquire_timeout(size.acquire_timeout)
+        .connect_lazy_with(options)
+}
+
+/// Makes sure the database named in `options` exists, creating it through the server's
+/// maintenance database when it does not. Returns whether it was created.
+///
+/// Connects to the target first, so a role that may not use the maintenance database still works
+/// once the database exists. Safe against a concurrent creation of the same name.
+pub async fn ensure_database(options: &PgConnectOptions) -> Result<bool, sqlx::Error> {
+    match PgConnection::connect_with(options).await {
+        Ok(conn) => {
+            conn.close().await?;
+            return Ok(false);
+        }
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some(INVALID_CATALOG_NAME) => {}
+        Err(e) => return Err(e),
+    }
+    let database = options.get_database().unwrap_or_default();
+    let mut conn =
+        PgConnection::connect_with(&options.clone().database(MAINTENANCE_DATABASE)).await?;
+    // Identifiers cannot be bound as parameters; quote_ident makes the name inert.
+    let created = sqlx::query(AssertSqlSafe(format!(
+        "CREATE DATABASE {}",
+        quote_ident(database)
+    )))
+    .execute(&mut conn)
+    .await;
+    conn.close().await?;
+    match created {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(e))
+            if matches!(
+                e.code().as_deref(),
+                Some(DUPLICATE_DATABASE | UNIQUE_VIOLATION)
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Quotes an SQL identifier the way PostgreSQL's `quote_ident` does.
+pub fn quote_ident(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_and_inner_quotes_doubled() {
+        assert_eq!(quote_ident("pipeline_master"), "\"pipeline_master\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
+
+    #[test]
+    fn urls_keep_their_database_and_gain_an_application_name() {
+        let options =
+            parse_url("postgres://u:p@localhost:5433/pipeline_master").expect("valid url");
+        assert_eq!(options.get_database(), Some("pipeline_master"));
+        assert_eq!(options.get_application_name(), Some(APPLICATION_NAME));
+    }
+}
