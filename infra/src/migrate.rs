@@ -114,7 +114,7 @@ pub async fn migrate_all_tenants(
         match &result {
             Ok(version) => tracing::info!(%server_key, %database, version, "tenant migrated"),
             Err(error) => {
-                tracing::error!(%server_key, %database, %error, "tenant migration failed")
+                tracing::error!(%server_key, %database, %error, "tenant migration failed");
             }
         }
         outcomes.push(TenantOutcome {
