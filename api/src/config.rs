@@ -91,6 +91,7 @@ impl ConfigError {
 const DEFAULT_MASTER_DATABASE_URL: &str = "postgres://postgres@localhost:5432/pipeline_master";
 const DEFAULT_OPENAI_MODEL: &str = "gpt-4o-mini";
 const MIN_JWT_SECRET_LEN: usize = 32;
+const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn,tower_http=warn";
 
 impl Settings {
     /// Reads the process environment.
@@ -100,13 +101,11 @@ impl Settings {
 
     /// Reads settings through `lookup`; an empty value counts as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let var = |name: &'static str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
+        let mut env = Env {
+            lookup,
+            production: false,
         };
-
-        let app_env = match var("APP_ENV").as_deref() {
+        let app_env = match env.var("APP_ENV").as_deref() {
             None | Some("development" | "dev" | "local") => AppEnv::Development,
             Some("production" | "prod") => AppEnv::Production,
             Some(other) => {
@@ -116,111 +115,19 @@ impl Settings {
                 ));
             }
         };
-        let production = app_env == AppEnv::Production;
-
-        let master_database_url = match var("MASTER_DATABASE_URL") {
-            Some(url) => url,
-            None if production => {
-                return Err(ConfigError::new(
-                    "MASTER_DATABASE_URL",
-                    "is required in production",
-                ));
-            }
-            None => DEFAULT_MASTER_DATABASE_URL.to_owned(),
-        };
-        let master = parse_postgres_url("MASTER_DATABASE_URL", &master_database_url)?;
-        if master.path().trim_start_matches('/').is_empty() {
-            return Err(ConfigError::new(
-                "MASTER_DATABASE_URL",
-                "must name a database, e.g. …/pipeline_master",
-            ));
-        }
-        let tenant_database_url = match var("TENANT_DATABASE_URL") {
-            Some(url) => {
-                parse_postgres_url("TENANT_DATABASE_URL", &url)?;
-                url
-            }
-            None => master_database_url.clone(),
-        };
-
-        let (jwt_secret, jwt_secret_generated) = match var("JWT_SECRET") {
-            Some(secret) if secret.len() >= MIN_JWT_SECRET_LEN => (secret, false),
-            Some(_) => {
-                return Err(ConfigError::new(
-                    "JWT_SECRET",
-                    format!("must be at least {MIN_JWT_SECRET_LEN} characters"),
-                ));
-            }
-            None if production => {
-                return Err(ConfigError::new("JWT_SECRET", "is required in production"));
-            }
-            None => (Alphanumeric.sample_string(&mut rand::rng(), 48), true),
-        };
-
-        let base_url = var("OPENAI_BASE_URL")
-            .map(|raw| {
-                Url::parse(&raw)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    .ok_or_else(|| ConfigError::new("OPENAI_BASE_URL", "must be an http(s) URL"))
-            })
-            .transpose()?;
-        let llm = LlmSettings {
-            api_key: var("OPENAI_API_KEY").map(SecretString::from),
-            base_url,
-            model: var("OPENAI_MODEL").unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned()),
-        };
-
-        let log_format = match var("LOG_FORMAT").as_deref() {
-            None if production => LogFormat::Json,
-            Some("json") => LogFormat::Json,
-            None | Some("pretty") => LogFormat::Pretty,
-            Some(other) => {
-                return Err(ConfigError::new(
-                    "LOG_FORMAT",
-                    format!("expected json or pretty, got {other:?}"),
-                ));
-            }
-        };
-        let log_filter =
-            var("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,tower_http=warn".to_owned());
-        tracing_subscriber::EnvFilter::try_new(&log_filter)
-            .map_err(|e| ConfigError::new("RUST_LOG", e.to_string()))?;
-
-        let http = HttpSettings {
-            host: parse_or("HOST", var("HOST"), IpAddr::from([0, 0, 0, 0]))?,
-            port: parse_or("PORT", var("PORT"), 8080)?,
-            body_limit_bytes: positive(
-                "HTTP_BODY_LIMIT_BYTES",
-                var("HTTP_BODY_LIMIT_BYTES"),
-                1024 * 1024,
-            )?,
-            request_timeout: Duration::from_secs(positive(
-                "HTTP_REQUEST_TIMEOUT_SECS",
-                var("HTTP_REQUEST_TIMEOUT_SECS"),
-                30,
-            )?),
-            shutdown_grace: Duration::from_secs(parse_or(
-                "SHUTDOWN_GRACE_SECS",
-                var("SHUTDOWN_GRACE_SECS"),
-                25,
-            )?),
-            cors: parse_cors(var("CORS_ALLOWED_ORIGINS"))?,
-        };
-
+        env.production = app_env == AppEnv::Production;
+        let (master_database_url, tenant_database_url) = env.database_urls()?;
+        let (jwt_secret, jwt_secret_generated) = env.jwt_secret()?;
+        let (log_format, log_filter) = env.logging()?;
         Ok(Self {
             app_env,
-            http,
+            http: env.http()?,
             master_database_url: master_database_url.into(),
-            master_max_connections: positive(
-                "MASTER_DB_MAX_CONNECTIONS",
-                var("MASTER_DB_MAX_CONNECTIONS"),
-                10,
-            )?,
+            master_max_connections: env.positive("MASTER_DB_MAX_CONNECTIONS", 10)?,
             tenant_database_url: tenant_database_url.into(),
             jwt_secret: jwt_secret.into(),
             jwt_secret_generated,
-            llm,
+            llm: env.llm()?,
             log_format,
             log_filter,
         })
@@ -234,6 +141,133 @@ impl Settings {
     }
 }
 
+/// The environment being read, one section at a time.
+struct Env<F> {
+    lookup: F,
+    production: bool,
+}
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn var(&self, name: &'static str) -> Option<String> {
+        (self.lookup)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn parse_or<T>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        self.var(name).map_or(Ok(default), |v| {
+            v.parse()
+                .map_err(|e| ConfigError::new(name, format!("invalid value {v:?} ({e})")))
+        })
+    }
+
+    fn positive<T>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T: std::str::FromStr + PartialOrd + Default,
+        T::Err: std::fmt::Display,
+    {
+        let value = self.parse_or(name, default)?;
+        if value > T::default() {
+            Ok(value)
+        } else {
+            Err(ConfigError::new(name, "must be greater than zero"))
+        }
+    }
+
+    fn required_in_production(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
+        match self.var(name) {
+            None if self.production => Err(ConfigError::new(name, "is required in production")),
+            value => Ok(value),
+        }
+    }
+
+    fn database_urls(&self) -> Result<(String, String), ConfigError> {
+        let master = self
+            .required_in_production("MASTER_DATABASE_URL")?
+            .unwrap_or_else(|| DEFAULT_MASTER_DATABASE_URL.to_owned());
+        let parsed = parse_postgres_url("MASTER_DATABASE_URL", &master)?;
+        if parsed.path().trim_start_matches('/').is_empty() {
+            return Err(ConfigError::new(
+                "MASTER_DATABASE_URL",
+                "must name a database, e.g. …/pipeline_master",
+            ));
+        }
+        let tenant = match self.var("TENANT_DATABASE_URL") {
+            Some(url) => {
+                parse_postgres_url("TENANT_DATABASE_URL", &url)?;
+                url
+            }
+            None => master.clone(),
+        };
+        Ok((master, tenant))
+    }
+
+    fn jwt_secret(&self) -> Result<(String, bool), ConfigError> {
+        match self.required_in_production("JWT_SECRET")? {
+            Some(secret) if secret.len() >= MIN_JWT_SECRET_LEN => Ok((secret, false)),
+            Some(_) => Err(ConfigError::new(
+                "JWT_SECRET",
+                format!("must be at least {MIN_JWT_SECRET_LEN} characters"),
+            )),
+            None => Ok((Alphanumeric.sample_string(&mut rand::rng(), 48), true)),
+        }
+    }
+
+    fn llm(&self) -> Result<LlmSettings, ConfigError> {
+        let base_url = self
+            .var("OPENAI_BASE_URL")
+            .map(|raw| {
+                Url::parse(&raw)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| ConfigError::new("OPENAI_BASE_URL", "must be an http(s) URL"))
+            })
+            .transpose()?;
+        Ok(LlmSettings {
+            api_key: self.var("OPENAI_API_KEY").map(SecretString::from),
+            base_url,
+            model: self
+                .var("OPENAI_MODEL")
+                .unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned()),
+        })
+    }
+
+    fn logging(&self) -> Result<(LogFormat, String), ConfigError> {
+        let format = match self.var("LOG_FORMAT").as_deref() {
+            None if self.production => LogFormat::Json,
+            Some("json") => LogFormat::Json,
+            None | Some("pretty") => LogFormat::Pretty,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "LOG_FORMAT",
+                    format!("expected json or pretty, got {other:?}"),
+                ));
+            }
+        };
+        let filter = self
+            .var("RUST_LOG")
+            .unwrap_or_else(|| DEFAULT_LOG_FILTER.to_owned());
+        tracing_subscriber::EnvFilter::try_new(&filter)
+            .map_err(|e| ConfigError::new("RUST_LOG", e.to_string()))?;
+        Ok((format, filter))
+    }
+
+    fn http(&self) -> Result<HttpSettings, ConfigError> {
+        Ok(HttpSettings {
+            host: self.parse_or("HOST", IpAddr::from([0, 0, 0, 0]))?,
+            port: self.parse_or("PORT", 8080)?,
+            body_limit_bytes: self.positive("HTTP_BODY_LIMIT_BYTES", 1024 * 1024)?,
+            request_timeout: Duration::from_secs(self.positive("HTTP_REQUEST_TIMEOUT_SECS", 30)?),
+            shutdown_grace: Duration::from_secs(self.parse_or("SHUTDOWN_GRACE_SECS", 25)?),
+            cors: parse_cors(self.var("CORS_ALLOWED_ORIGINS"))?,
+        })
+    }
+}
+
 fn parse_postgres_url(variable: &'static str, raw: &str) -> Result<Url, ConfigError> {
     let url =
         Url::parse(raw).map_err(|e| ConfigError::new(variable, format!("not a URL ({e})")))?;
@@ -244,33 +278,6 @@ fn parse_postgres_url(variable: &'static str, raw: &str) -> Result<Url, ConfigEr
         ));
     }
     Ok(url)
-}
-
-fn parse_or<T: std::str::FromStr>(
-    variable: &'static str,
-    raw: Option<String>,
-    default: T,
-) -> Result<T, ConfigError>
-where
-    T::Err: std::fmt::Display,
-{
-    raw.map_or(Ok(default), |v| {
-        v.parse()
-            .map_err(|e| ConfigError::new(variable, format!("invalid value {v:?} ({e})")))
-    })
-}
-
-fn positive<T>(variable: &'static str, raw: Option<String>, default: T) -> Result<T, ConfigError>
-where
-    T: std::str::FromStr + PartialOrd + Default,
-    T::Err: std::fmt::Display,
-{
-    let value = parse_or(variable, raw, default)?;
-    if value > T::default() {
-        Ok(value)
-    } else {
-        Err(ConfigError::new(variable, "must be greater than zero"))
-    }
 }
 
 fn parse_cors(raw: Option<String>) -> Result<CorsOrigins, ConfigError> {
