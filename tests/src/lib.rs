@@ -1,1 +1,199 @@
-//! placeholder
+//! Harness for the black-box tests: the real application on port 0 and the real
+//! `pipeline-core` binary, each against its own freshly created databases on the PostgreSQL
+//! server named by `TEST_DATABASE_URL` (`make test` starts a private one).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Once;
+
+use pms_api::config::{LogFormat, Settings};
+use pms_api::startup::Application;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection as _, PgConnection, PgPool};
+use tokio::sync::oneshot;
+
+/// A fixed secret so tokens made by tests are predictable in shape.
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
+
+/// The URL of the test PostgreSQL server, without a database.
+pub fn server_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .expect(
+            "TEST_DATABASE_URL is not set: run the tests with `make test`, which starts PostgreSQL",
+        )
+}
+
+/// A database name no other test uses.
+pub fn unique_database_name(prefix: &str) -> String {
+    format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A connection to the server's maintenance database, for test set-up and inspection.
+pub async fn admin_connection() -> PgConnection {
+    PgConnection::connect(&format!("{}/postgres", server_url()))
+        .await
+        .expect("connecting to the test server")
+}
+
+/// A small pool on one database of the test server.
+pub async fn pool_for(database: &str) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(2)
+        .connect(&format!("{}/{database}", server_url()))
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {database}: {e}"))
+}
+
+/// Creates an empty database and returns its name.
+pub async fn create_database(prefix: &str) -> String {
+    let name = unique_database_name(prefix);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin_connection().await)
+        .await
+        .expect("creating a test database");
+    name
+}
+
+/// The environment the app and binary get in tests: a fresh master database, port 0, loopback.
+pub fn base_environment(master_database: &str) -> HashMap<String, String> {
+    HashMap::from([
+        (
+            "MASTER_DATABASE_URL".to_owned(),
+            format!("{}/{master_database}", server_url()),
+        ),
+        ("HOST".to_owned(), "127.0.0.1".to_owned()),
+        ("PORT".to_owned(), "0".to_owned()),
+        ("JWT_SECRET".to_owned(), TEST_JWT_SECRET.to_owned()),
+        ("MASTER_DB_MAX_CONNECTIONS".to_owned(), "4".to_owned()),
+        ("RUST_LOG".to_owned(), "info,sqlx=warn".to_owned()),
+    ])
+}
+
+/// The application running in this process.
+#[derive(Debug)]
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    pub port: u16,
+    /// Name of this app's own master database.
+    pub master_database: String,
+    pub client: reqwest::Client,
+    /// Dropping the app (or sending) stops the server gracefully.
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A pool on this app's master database, for checking what was written.
+    pub async fn master_pool(&self) -> PgPool {
+        pool_for(&self.master_database).await
+    }
+}
+
+/// Spawns the application with the test defaults.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns the application after letting the test adjust its environment.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+    init_test_logging();
+    let master_database = unique_database_name("master");
+    let mut env = base_environment(&master_database);
+    adjust(&mut env);
+    let settings =
+        Settings::from_lookup(|name| env.get(name).cloned()).expect("test settings are valid");
+    let app = Application::build(&settings)
+        .await
+        .expect("the application builds");
+    let port = app.port();
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        master_database,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::limited(3))
+            .build()
+            .expect("http client"),
+        _shutdown: shutdown,
+    }
+}
+
+/// Logs from the app under test appear only with `TEST_LOG=1`.
+fn init_test_logging() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            pms_api::telemetry::init_logging(LogFormat::Pretty, "debug,sqlx=info,hyper=info");
+        }
+    });
+}
+
+/// The `pipeline-core` binary built by `make test` (or `PIPELINE_CORE_BIN`).
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("PIPELINE_CORE_BIN") {
+        return PathBuf::from(path);
+    }
+    // Test executables live in target/<profile>/deps; the binary one level up.
+    let exe = std::env::current_exe().expect("test executable path");
+    let path = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|profile| profile.join("pipeline-core"))
+        .expect("target directory layout");
+    assert!(
+        path.exists(),
+        "{} is missing: build it with `cargo build -p pms-api` (make test does)",
+        path.display()
+    );
+    path
+}
+
+/// A command running the binary with exactly `env` as its environment.
+pub fn binary_command<S: std::hash::BuildHasher>(
+    env: &HashMap<String, String, S>,
+) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(binary());
+    command.env_clear().envs(env).kill_on_drop(true);
+    command
+}
+
+/// Everything about a database's schema that a migration could change, as sorted text, plus
+/// the migration ledger (with install times, so a re-applied migration shows up).
+pub async fn schema_snapshot(pool: &PgPool) -> String {
+    sqlx::query_scalar(
+        r"SELECT string_agg(item, E'\n' ORDER BY item) FROM (
+            SELECT format('column %s.%s %s null=%s default=%s', table_name, column_name, data_type,
+                          is_nullable, column_default) AS item
+              FROM information_schema.columns WHERE table_schema = 'public'
+            UNION ALL SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'public'
+            UNION ALL SELECT format('constraint %s %s', conname, pg_get_constraintdef(oid))
+              FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+            UNION ALL SELECT format('trigger %s', tgname) FROM pg_trigger WHERE NOT tgisinternal
+            UNION ALL SELECT format('function %s', proname) FROM pg_proc
+              WHERE pronamespace = 'public'::regnamespace
+            UNION ALL SELECT format('policy %s.%s', tablename, policyname) FROM pg_policies
+            UNION ALL SELECT format('migration %s %s %s', version, encode(checksum, 'hex'), installed_on)
+              FROM _sqlx_migrations
+        ) AS schema_items",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("reading the schema")
+}

@@ -6,3 +6,6 @@ pub mod layers;
 pub mod problem;
 pub mod request_context;
 pub mod request_id;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,31 @@
+# Developer entry points. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help run test openapi lint ci db-stop clean-data
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: ## start PostgreSQL if needed, then the service (Swagger UI at http://localhost:8080/docs)
+	@scripts/run.sh
+
+test: ## start a private throwaway PostgreSQL, then run the whole test suite
+	@scripts/test.sh
+
+openapi: ## rewrite openapi/openapi.json from the code
+	cargo run -q --locked -p pms-api --bin pipeline-core -- openapi > openapi/openapi.json
+
+lint: ## formatting, clippy with warnings as errors, and domain purity
+	cargo fmt --all -- --check
+	cargo clippy --all-targets --locked -- -D warnings
+	scripts/check-domain-purity.sh
+
+ci: lint test ## what .ci/run does
+
+db-stop: ## stop the throwaway PostgreSQL clusters started by run and test
+	scripts/postgres.sh stop run
+	scripts/postgres.sh stop test
+
+clean-data: db-stop ## delete the throwaway clusters
+	rm -rf .data

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make test`: a fresh private PostgreSQL cluster, the binary the end-to-end tests run, then
+# every test of the workspace.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+TEST_DATABASE_URL=$(scripts/postgres.sh fresh test "${TEST_PG_PORT:-54329}")
+export TEST_DATABASE_URL
+cargo build --locked -p pms-api --bin pipeline-core
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --locked --no-fail-fast "$@"
+else
+    cargo test --workspace --locked --no-fail-fast "$@"
+fi

@@ -1,0 +1,8 @@
+//! Black-box tests of pipeline-core: one binary, a module per feature.
+
+mod cli;
+mod errors;
+mod migrations;
+mod openapi;
+mod render;
+mod system;
