@@ -54,6 +54,18 @@ cluster_dir() {
 
 server_url() { echo "postgres://postgres@127.0.0.1:$1"; }
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The first port from $1 on that nothing listens on (another checkout's cluster may hold $1).
+free_port() {
+    local port=$1
+    while port_in_use "$port"; do
+        port=$((port + 1))
+        [ "$port" -lt $(($1 + 100)) ] || { log "no free port near $1"; exit 1; }
+    done
+    echo "$port"
+}
+
 is_running() { [ -f "$1/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$1" status >/dev/null 2>&1; }
 
 start_cluster() {
@@ -75,7 +87,10 @@ synchronous_commit = ${PG_SYNCHRONOUS_COMMIT:-off}
 full_page_writes = ${PG_FSYNC:-off}
 CONF
     fi
-    if ! is_running "$dir"; then
+    if is_running "$dir"; then
+        port=$(sed -n 4p "$dir/postmaster.pid")
+    else
+        port=$(free_port "$port")
         log "starting cluster $name on 127.0.0.1:$port"
         as_owner "$bindir/pg_ctl" -D "$dir" -o "-p $port" -l "$dir/server.log" -w -t 60 start >/dev/null \
             || { log "cluster $name failed to start; its log:"; tail -n 20 "$dir/server.log" >&2; exit 1; }
