@@ -3,4 +3,13 @@
 //!
 //! Nothing here performs IO; CI checks with `cargo tree` that no IO crate is a dependency.
 
+pub mod auth;
+pub mod identity;
+pub mod ids;
+pub mod membership;
+pub mod password;
+pub mod store;
 pub mod tenancy;
+
+#[cfg(test)]
+mod testkit;

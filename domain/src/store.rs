@@ -1,0 +1,25 @@
+//! The error every storage port returns when the storage itself fails.
+
+use std::error::Error as StdError;
+
+/// Storage failed (connection lost, constraint the use case did not expect…). Opaque on
+/// purpose: the API turns it into a 500/503 and logs the cause.
+#[derive(Debug, thiserror::Error)]
+#[error("storage failed")]
+pub struct StoreError(#[source] pub Box<dyn StdError + Send + Sync>);
+
+impl StoreError {
+    pub fn new(source: impl StdError + Send + Sync + 'static) -> Self {
+        Self(Box::new(source))
+    }
+
+    /// Whether the storage is unreachable rather than broken (the API answers 503, not 500).
+    pub fn is_unavailable(&self) -> bool {
+        self.0.downcast_ref::<Unavailable>().is_some()
+    }
+}
+
+/// Marks a store error as "unreachable right now; retry later".
+#[derive(Debug, thiserror::Error)]
+#[error("storage unavailable: {0}")]
+pub struct Unavailable(pub String);
