@@ -21,7 +21,7 @@ macro_rules! id_type {
                 Self(Uuid::now_v7())
             }
 
-            pub const fn as_uuid(&self) -> Uuid {
+            pub const fn as_uuid(self) -> Uuid {
                 self.0
             }
         }

@@ -80,6 +80,27 @@ pub fn quote_ident(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
+/// Wraps a database error for the domain, marking connection-level failures as unavailability
+/// (the API answers 503 with `Retry-After` rather than 500).
+pub fn store_error(error: sqlx::Error) -> pms_domain::store::StoreError {
+    use pms_domain::store::{StoreError, Unavailable};
+    match &error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_) => StoreError::new(Unavailable(error.to_string())),
+        // 08xxx connection exceptions, 57P0x shutdown/crash, 53300 too many connections.
+        sqlx::Error::Database(db)
+            if db
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c == "53300") =>
+        {
+            StoreError::new(Unavailable(error.to_string()))
+        }
+        _ => StoreError::new(error),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
