@@ -66,6 +66,10 @@ pub struct Settings {
     pub jwt_secret: SecretString,
     /// True when no `JWT_SECRET` was given in development and a random one was made up.
     pub jwt_secret_generated: bool,
+    /// How long a refresh token (and so a signed-in device) lasts without being used.
+    pub refresh_token_ttl: Duration,
+    /// Accept HS256 tokens from this Supabase project (`aud = authenticated`) as well as our own.
+    pub supabase_jwt_secret: Option<SecretString>,
     pub llm: LlmSettings,
     pub log_format: LogFormat,
     pub log_filter: String,
@@ -127,6 +131,10 @@ impl Settings {
             tenant_database_url: tenant_database_url.into(),
             jwt_secret: jwt_secret.into(),
             jwt_secret_generated,
+            refresh_token_ttl: Duration::from_secs(
+                24 * 3600 * env.positive("REFRESH_TOKEN_TTL_DAYS", 30u64)?,
+            ),
+            supabase_jwt_secret: env.supabase_secret()?,
             llm: env.llm()?,
             log_format,
             log_filter,
@@ -214,6 +222,16 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
                 format!("must be at least {MIN_JWT_SECRET_LEN} characters"),
             )),
             None => Ok((Alphanumeric.sample_string(&mut rand::rng(), 48), true)),
+        }
+    }
+
+    fn supabase_secret(&self) -> Result<Option<SecretString>, ConfigError> {
+        match self.var("SUPABASE_JWT_SECRET") {
+            Some(secret) if secret.len() < MIN_JWT_SECRET_LEN => Err(ConfigError::new(
+                "SUPABASE_JWT_SECRET",
+                format!("must be at least {MIN_JWT_SECRET_LEN} characters"),
+            )),
+            secret => Ok(secret.map(SecretString::from)),
         }
     }
 
@@ -375,6 +393,8 @@ mod tests {
             ("HTTP_REQUEST_TIMEOUT_SECS", "-1"),
             ("SHUTDOWN_GRACE_SECS", "soon"),
             ("MASTER_DB_MAX_CONNECTIONS", "0"),
+            ("REFRESH_TOKEN_TTL_DAYS", "0"),
+            ("SUPABASE_JWT_SECRET", "short"),
             (
                 "CORS_ALLOWED_ORIGINS",
                 "https://ok.example,javascript:alert(1)",

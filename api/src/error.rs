@@ -16,84 +16,76 @@ use crate::http::request_id::current_request_id;
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// Stable, machine-readable error codes. The full catalogue; never reuse a code for a new meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The request is malformed in a way no more specific code describes.
-    BadRequest,
-    /// The body is not syntactically valid JSON.
-    MalformedJson,
-    /// The body is JSON but does not have the expected shape or types.
-    InvalidBody,
-    /// One or more fields failed validation; see `errors`.
-    ValidationFailed,
-    /// The body's media type is not accepted by this operation.
-    UnsupportedMediaType,
-    /// The body is larger than the configured limit.
-    PayloadTooLarge,
-    /// No resource exists at this path (or the caller may not know it exists).
-    NotFound,
-    /// The path exists but does not support this HTTP method.
-    MethodNotAllowed,
-    /// The request took longer than the server's time limit; safe to retry with the same
-    /// `Idempotency-Key`.
-    Timeout,
-    /// A dependency (such as the database) is unavailable; retry after `Retry-After` seconds.
-    ServiceUnavailable,
-    /// An unexpected server error; the `request_id` identifies it in the logs.
-    InternalError,
+/// Declares the error catalogue once: variant, wire code, HTTP status and title.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = ($code:literal, $status:ident, $title:literal),)*) => {
+        /// Stable, machine-readable error codes. The full catalogue; never reuse a code for a new
+        /// meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+        pub enum ErrorCode {
+            $($(#[$doc])* #[serde(rename = $code)] $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+
+            /// The HTTP status this code is always sent with.
+            pub fn status(self) -> StatusCode {
+                match self { $(Self::$variant => StatusCode::$status,)* }
+            }
+
+            /// A short, human-readable summary that does not vary between occurrences.
+            pub fn title(self) -> &'static str {
+                match self { $(Self::$variant => $title,)* }
+            }
+
+            /// The code as it appears in JSON.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $code,)* }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// The HTTP status this code is always sent with.
-    pub fn status(self) -> StatusCode {
-        match self {
-            Self::BadRequest | Self::MalformedJson => StatusCode::BAD_REQUEST,
-            Self::InvalidBody | Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Timeout | Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    /// A short, human-readable summary that does not vary between occurrences.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::BadRequest => "Bad request",
-            Self::MalformedJson => "Malformed JSON",
-            Self::InvalidBody => "Invalid request body",
-            Self::ValidationFailed => "Validation failed",
-            Self::UnsupportedMediaType => "Unsupported media type",
-            Self::PayloadTooLarge => "Payload too large",
-            Self::NotFound => "Not found",
-            Self::MethodNotAllowed => "Method not allowed",
-            Self::Timeout => "Request timed out",
-            Self::ServiceUnavailable => "Service unavailable",
-            Self::InternalError => "Internal server error",
-        }
-    }
-
-    /// The code as it appears in JSON.
-    pub fn as_str(self) -> &'static str {
-        // Kept in step with the serde names by `codes_serialise_as_their_str_form`.
-        match self {
-            Self::BadRequest => "bad_request",
-            Self::MalformedJson => "malformed_json",
-            Self::InvalidBody => "invalid_body",
-            Self::ValidationFailed => "validation_failed",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::NotFound => "not_found",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Timeout => "timeout",
-            Self::ServiceUnavailable => "service_unavailable",
-            Self::InternalError => "internal_error",
-        }
-    }
+error_codes! {
+    /// The request is malformed in a way no more specific code describes.
+    BadRequest = ("bad_request", BAD_REQUEST, "Bad request"),
+    /// The body is not syntactically valid JSON.
+    MalformedJson = ("malformed_json", BAD_REQUEST, "Malformed JSON"),
+    /// The body is JSON but does not have the expected shape or types.
+    InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "Invalid request body"),
+    /// One or more fields failed validation; see `errors`.
+    ValidationFailed = ("validation_failed", UNPROCESSABLE_ENTITY, "Validation failed"),
+    /// The body's media type is not accepted by this operation.
+    UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+    /// The body is larger than the configured limit.
+    PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "Payload too large"),
+    /// No bearer token, or one that is malformed, forged, expired or for a disabled account.
+    Unauthorized = ("unauthorized", UNAUTHORIZED, "Authentication required"),
+    /// Wrong email or password (deliberately not saying which).
+    InvalidCredentials = ("invalid_credentials", UNAUTHORIZED, "Invalid credentials"),
+    /// The refresh token is unknown, expired or revoked.
+    InvalidRefreshToken = ("invalid_refresh_token", UNAUTHORIZED, "Invalid refresh token"),
+    /// The refresh token had already been used; every session of its family is now revoked.
+    RefreshTokenReused = ("refresh_token_reused", UNAUTHORIZED, "Refresh token reused"),
+    /// The account is disabled.
+    AccountDisabled = ("account_disabled", FORBIDDEN, "Account disabled"),
+    /// Authenticated, but the caller's role does not allow this.
+    Forbidden = ("forbidden", FORBIDDEN, "Forbidden"),
+    /// No resource exists at this path (or the caller may not know it exists).
+    NotFound = ("not_found", NOT_FOUND, "Not found"),
+    /// The path exists but does not support this HTTP method.
+    MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed"),
+    /// Too many failed sign-ins for this email address; retry after `Retry-After` seconds.
+    TooManyAttempts = ("too_many_attempts", TOO_MANY_REQUESTS, "Too many attempts"),
+    /// The request took longer than the server's time limit; safe to retry with the same
+    /// `Idempotency-Key`.
+    Timeout = ("timeout", SERVICE_UNAVAILABLE, "Request timed out"),
+    /// A dependency (such as the database) is unavailable; retry after `Retry-After` seconds.
+    ServiceUnavailable = ("service_unavailable", SERVICE_UNAVAILABLE, "Service unavailable"),
+    /// An unexpected server error; the `request_id` identifies it in the logs.
+    InternalError = ("internal_error", INTERNAL_SERVER_ERROR, "Internal server error"),
 }
 
 /// One field that failed validation.
@@ -241,6 +233,9 @@ impl IntoResponse for ApiError {
         let mut response = (self.code.status(), body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if self.code.status() == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         if let Some(secs) = self.retry_after_secs {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
@@ -248,27 +243,23 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<pms_domain::store::StoreError> for ApiError {
+    fn from(error: pms_domain::store::StoreError) -> Self {
+        if error.is_unavailable() {
+            Self::unavailable("A database is unavailable; retry shortly.", 2, error)
+        } else {
+            Self::internal(error)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const ALL: [ErrorCode; 11] = [
-        ErrorCode::BadRequest,
-        ErrorCode::MalformedJson,
-        ErrorCode::InvalidBody,
-        ErrorCode::ValidationFailed,
-        ErrorCode::UnsupportedMediaType,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::NotFound,
-        ErrorCode::MethodNotAllowed,
-        ErrorCode::Timeout,
-        ErrorCode::ServiceUnavailable,
-        ErrorCode::InternalError,
-    ];
-
     #[test]
     fn codes_serialise_as_their_str_form() {
-        for code in ALL {
+        for &code in ErrorCode::ALL {
             assert_eq!(
                 serde_json::to_value(code).expect("serialises"),
                 serde_json::json!(code.as_str())
@@ -278,13 +269,21 @@ mod tests {
 
     #[test]
     fn every_code_is_an_error_status_with_a_title() {
-        for code in ALL {
+        for &code in ErrorCode::ALL {
             assert!(
                 code.status().is_client_error() || code.status().is_server_error(),
                 "{code:?}"
             );
             assert!(!code.title().is_empty());
         }
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let mut codes: Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ErrorCode::ALL.len());
     }
 
     #[test]

@@ -3,9 +3,11 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod extract;
 pub mod http;
 pub mod openapi;
 pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod validation;

@@ -1,10 +1,11 @@
 //! The OpenAPI 3.1 document: generated from the routes, committed as `openapi/openapi.json`
 //! (rewritten by `make openapi`, checked by a test).
 
-use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorCode, FieldError, PROBLEM_JSON, Problem};
 use crate::routes;
@@ -18,10 +19,57 @@ use crate::routes;
             `application/problem+json` document with a stable `code`; every response carries \
             `x-request-id`.",
     ),
-    tags((name = "operations", description = "Liveness, readiness and metrics for operators and load balancers.")),
+    tags(
+        (name = "auth", description = "Sign in, refresh and sign out. Access tokens last 15 minutes; refresh tokens rotate on every use."),
+        (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
+    ),
     components(schemas(Problem, ErrorCode, FieldError)),
+    modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme: our access tokens (or Supabase's, when configured).
+#[derive(Debug)]
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Responses every operation that takes a JSON body can give.
+const BODY_RESPONSES: [(&str, &str, &str); 4] = [
+    (
+        "400",
+        "MalformedJson",
+        "`malformed_json`: the body is not valid JSON.",
+    ),
+    (
+        "413",
+        "PayloadTooLarge",
+        "`payload_too_large`: the body exceeds the server's limit.",
+    ),
+    (
+        "415",
+        "UnsupportedMediaType",
+        "`unsupported_media_type`: send `Content-Type: application/json`.",
+    ),
+    (
+        "422",
+        "InvalidBody",
+        "`invalid_body` (wrong shape or types) or `validation_failed` (see `errors`).",
+    ),
+];
 
 /// Responses any operation can give, documented once and referenced from every operation.
 const COMMON_RESPONSES: [(&str, &str, &str); 2] = [
@@ -53,7 +101,7 @@ pub fn spec_json() -> String {
 
 fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {
     let components = api.components.get_or_insert_with(Default::default);
-    for (_, name, description) in COMMON_RESPONSES {
+    for &(_, name, description) in COMMON_RESPONSES.iter().chain(&BODY_RESPONSES) {
         let response = ResponseBuilder::new()
             .description(description)
             .content(
@@ -67,7 +115,12 @@ fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {
     }
     for item in api.paths.paths.values_mut() {
         for operation in operations_mut(item) {
-            for (status, name, _) in COMMON_RESPONSES {
+            let body_responses: &[_] = if operation.request_body.is_some() {
+                &BODY_RESPONSES
+            } else {
+                &[]
+            };
+            for &(status, name, _) in COMMON_RESPONSES.iter().chain(body_responses) {
                 operation
                     .responses
                     .responses

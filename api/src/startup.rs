@@ -1,11 +1,17 @@
 //! The composition root: builds adapters from settings, wires the router and runs the server.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
+use pms_domain::auth::{AuthService, ThrottlePolicy};
+use pms_infra::auth::passwords::Argon2Passwords;
+use pms_infra::auth::store::PgAuthStore;
+use pms_infra::auth::tokens::{JwtTokens, SupabaseTokens};
 use pms_infra::master::MasterDb;
+use pms_infra::master::directory::PgDirectory;
 use pms_infra::migrate::migrate_master;
 use pms_infra::postgres::{PoolSize, ensure_database, lazy_pool, parse_url};
 use secrecy::ExposeSecret;
@@ -18,6 +24,8 @@ use crate::{http, openapi, routes, telemetry};
 
 /// How long start-up waits for the master database (a container's Postgres may still be booting).
 const DATABASE_STARTUP_WAIT: Duration = Duration::from_secs(30);
+/// Access tokens are short-lived; refresh tokens carry the session.
+const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 /// How often histogram storage is compacted.
 const METRICS_UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
@@ -33,10 +41,7 @@ impl Application {
     /// Prepares the master database, builds the state and binds `HOST:PORT` (port 0 picks one).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let master = prepare_master(settings).await?;
-        let state = AppState {
-            master,
-            metrics: telemetry::metrics_handle(),
-        };
+        let state = app_state(settings, master);
         let address = SocketAddr::new(settings.http.host, settings.http.port);
         let listener = TcpListener::bind(address)
             .await
@@ -96,6 +101,34 @@ impl Application {
         };
         upkeep.abort();
         result
+    }
+}
+
+/// Wires the adapters every handler reaches.
+fn app_state(settings: &Settings, master: MasterDb) -> AppState {
+    let pool = master.pool().clone();
+    let tokens = JwtTokens::new(
+        settings.jwt_secret.expose_secret().as_bytes(),
+        ACCESS_TOKEN_TTL,
+    );
+    let auth = AuthService::new(
+        PgAuthStore::new(pool.clone()),
+        Argon2Passwords,
+        tokens.clone(),
+        ThrottlePolicy::DEFAULT,
+        settings.refresh_token_ttl,
+    );
+    AppState {
+        master,
+        metrics: telemetry::metrics_handle(),
+        auth: Arc::new(auth),
+        tokens,
+        supabase: settings
+            .supabase_jwt_secret
+            .as_ref()
+            .map(|s| SupabaseTokens::new(s.expose_secret().as_bytes())),
+        directory: PgDirectory::new(pool),
+        passwords: Argon2Passwords,
     }
 }
 

@@ -1,11 +1,26 @@
 //! The state every handler can reach: adapters chosen by the composition root.
 
+use std::sync::Arc;
+
 use metrics_exporter_prometheus::PrometheusHandle;
+use pms_domain::auth::AuthService;
+use pms_infra::auth::passwords::Argon2Passwords;
+use pms_infra::auth::store::PgAuthStore;
+use pms_infra::auth::tokens::{JwtTokens, SupabaseTokens};
 use pms_infra::master::MasterDb;
+use pms_infra::master::directory::PgDirectory;
+
+/// The sign-in use cases over their production adapters.
+pub type Auth = AuthService<PgAuthStore, Argon2Passwords, JwtTokens>;
 
 /// Shared, cheaply clonable application state.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub master: MasterDb,
     pub metrics: PrometheusHandle,
+    pub auth: Arc<Auth>,
+    pub tokens: JwtTokens,
+    pub supabase: Option<SupabaseTokens>,
+    pub directory: PgDirectory,
+    pub passwords: Argon2Passwords,
 }

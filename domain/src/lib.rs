@@ -4,6 +4,7 @@
 //! Nothing here performs IO; CI checks with `cargo tree` that no IO crate is a dependency.
 
 pub mod auth;
+pub mod directory;
 pub mod identity;
 pub mod ids;
 pub mod membership;

@@ -197,3 +197,91 @@ pub async fn schema_snapshot(pool: &PgPool) -> String {
     .await
     .expect("reading the schema")
 }
+
+/// A password every test user gets unless a test says otherwise.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    /// Sends `body` as JSON to `path`, with a bearer token when given.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        token: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// GET with a bearer token.
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Inserts an active user straight into the master database (test set-up only).
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        is_platform_admin: bool,
+    ) -> uuid::Uuid {
+        let hash = pms_infra::auth::passwords::Argon2Passwords
+            .hash(password)
+            .await
+            .expect("hashes");
+        sqlx::query_scalar(
+            "INSERT INTO users (email, display_name, password_hash, is_platform_admin)
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(email.to_lowercase())
+        .bind(email.split('@').next().unwrap_or("user"))
+        .bind(hash)
+        .bind(is_platform_admin)
+        .fetch_one(&self.master_pool().await)
+        .await
+        .expect("inserting a user")
+    }
+
+    /// Signs in and returns the token response, panicking unless it succeeds.
+    pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .post_json(
+                "/v1/auth/login",
+                &serde_json::json!({"email": email, "password": password}),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login as {email}");
+        response.json().await.expect("token response")
+    }
+
+    /// The access token of a fresh sign-in.
+    pub async fn access_token(&self, email: &str, password: &str) -> String {
+        self.login(email, password).await["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned()
+    }
+}
+
+/// Asserts a problem+json response and returns its status and body.
+pub async fn problem(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json"),
+        "status {status} is problem+json"
+    );
+    (status, response.json().await.expect("problem body"))
+}

@@ -6,6 +6,7 @@ use utoipa_axum::routes;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
+pub mod auth;
 pub mod system;
 
 /// All documented routes, without state or middleware (the spec is generated from this too).
@@ -15,4 +16,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(system::health))
         .routes(routes!(system::ready))
         .routes(routes!(system::metrics))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
 }

@@ -1,5 +1,6 @@
 //! Black-box tests of pipeline-core: one binary, a module per feature.
 
+mod auth;
 mod cli;
 mod errors;
 mod migrations;

@@ -26,3 +26,5 @@ impl MasterDb {
             .map(|_| ())
     }
 }
+
+pub mod directory;

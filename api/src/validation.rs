@@ -1,0 +1,49 @@
+//! Collects field errors so a client learns about every bad field in one response.
+
+use std::fmt::Display;
+
+use crate::error::{ApiError, FieldError};
+
+/// Accumulates validation failures; [`Validation::finish`] turns them into one 422.
+#[derive(Debug, Default)]
+pub struct Validation {
+    errors: Vec<FieldError>,
+}
+
+impl Validation {
+    /// Keeps `result`'s value, or records its error against `field` with `code`.
+    pub fn check<T, E: Display>(
+        &mut self,
+        field: &str,
+        code: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        result
+            .map_err(|e| self.fail(field, code, e.to_string()))
+            .ok()
+    }
+
+    /// Records a failure unless `ok`.
+    pub fn require(&mut self, ok: bool, field: &str, code: &str, message: impl Into<String>) {
+        if !ok {
+            self.fail(field, code, message.into());
+        }
+    }
+
+    fn fail(&mut self, field: &str, code: &str, message: String) {
+        self.errors.push(FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message,
+        });
+    }
+
+    /// `Ok` when nothing failed, else a `validation_failed` problem listing every field.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.errors))
+        }
+    }
+}

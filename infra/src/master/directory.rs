@@ -1,0 +1,104 @@
+//! [`Directory`] on the master database.
+
+use pms_domain::auth::UserStatus;
+use pms_domain::directory::{Directory, MembershipSummary, UserProfile, YachtStatus};
+use pms_domain::identity::{Email, MembershipStatus, Role};
+use pms_domain::ids::{UserId, YachtId};
+use pms_domain::store::StoreError;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::postgres::store_error;
+
+/// Reads users and memberships.
+#[derive(Debug, Clone)]
+pub struct PgDirectory {
+    pool: PgPool,
+}
+
+impl PgDirectory {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+/// A stored value that no longer parses means the schema and the code disagree.
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::new(std::io::Error::other(format!(
+        "unexpected {what} {value:?} in the master database"
+    )))
+}
+
+impl Directory for PgDirectory {
+    async fn profile(&self, user: UserId) -> Result<Option<UserProfile>, StoreError> {
+        let row: Option<(Uuid, String, String, String, bool)> = sqlx::query_as(
+            "SELECT id, email, display_name, status, is_platform_admin FROM users WHERE id = $1",
+        )
+        .bind(user.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        row.map(|(id, email, display_name, status, is_platform_admin)| {
+            Ok(UserProfile {
+                id: UserId::from_uuid(id),
+                email: Email::parse(&email).map_err(|_| corrupt("email", &email))?,
+                display_name,
+                status: UserStatus::parse(&status)
+                    .ok_or_else(|| corrupt("user status", &status))?,
+                is_platform_admin,
+            })
+        })
+        .transpose()
+    }
+
+    async fn memberships(&self, user: UserId) -> Result<Vec<MembershipSummary>, StoreError> {
+        let rows: Vec<(Uuid, String, String, String, String)> = sqlx::query_as(
+            "SELECT y.id, y.name, y.status, m.role, m.status
+             FROM memberships m JOIN yachts y ON y.id = m.yacht_id
+             WHERE m.user_id = $1 ORDER BY y.name, y.id",
+        )
+        .bind(user.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        rows.into_iter()
+            .map(|(yacht_id, yacht_name, yacht_status, role, status)| {
+                Ok(MembershipSummary {
+                    yacht_id: YachtId::from_uuid(yacht_id),
+                    yacht_name,
+                    yacht_status: YachtStatus::parse(&yacht_status)
+                        .ok_or_else(|| corrupt("yacht status", &yacht_status))?,
+                    role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                    status: MembershipStatus::parse(&status)
+                        .ok_or_else(|| corrupt("membership status", &status))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn link_external(
+        &self,
+        subject: &str,
+        email: Option<&Email>,
+    ) -> Result<Option<UserId>, StoreError> {
+        let linked: Option<Uuid> =
+            sqlx::query_scalar("SELECT id FROM users WHERE external_subject = $1")
+                .bind(subject)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(store_error)?;
+        if let Some(id) = linked {
+            return Ok(Some(UserId::from_uuid(id)));
+        }
+        let Some(email) = email else { return Ok(None) };
+        let newly_linked: Option<Uuid> = sqlx::query_scalar(
+            "UPDATE users SET external_subject = $1 WHERE email = $2 AND external_subject IS NULL RETURNING id",
+        )
+        .bind(subject)
+        .bind(email.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(newly_linked.map(UserId::from_uuid))
+    }
+}
