@@ -4,8 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use pms_infra::migrate::{TenantServers, migrate_all_tenants};
+use pms_infra::migrate::migrate_all_tenants;
 use pms_infra::postgres::parse_url;
+use pms_infra::tenant::servers::TenantServers;
 use secrecy::ExposeSecret;
 
 use crate::config::Settings;

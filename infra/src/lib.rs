@@ -5,3 +5,4 @@ pub mod auth;
 pub mod master;
 pub mod migrate;
 pub mod postgres;
+pub mod tenant;

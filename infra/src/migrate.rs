@@ -4,13 +4,14 @@
 //! compiled against. Each tenant's outcome is recorded in the master's `tenant_databases`, a
 //! failing tenant never stops the others, and a re-run resumes where the last one failed.
 
-use std::collections::BTreeMap;
 use std::error::Error as StdError;
 use std::time::Duration;
 
 use pms_domain::tenancy::{DatabaseName, ServerKey};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::postgres::PgConnectOptions;
+
+use crate::tenant::servers::TenantServers;
 use sqlx::{Connection, PgConnection, PgPool};
 
 /// Migrations of the master database (`migrations-master/`).
@@ -33,39 +34,6 @@ pub fn latest_tenant_version() -> i64 {
         .map(|m| m.version)
         .max()
         .unwrap_or(0)
-}
-
-/// The PostgreSQL servers tenant databases may live on, by configuration key.
-#[derive(Debug, Clone)]
-pub struct TenantServers {
-    servers: BTreeMap<ServerKey, PgConnectOptions>,
-}
-
-impl TenantServers {
-    /// Starts with the default server (`TENANT_DATABASE_URL`).
-    pub fn new(default_server: PgConnectOptions) -> Self {
-        let mut servers = BTreeMap::new();
-        servers.insert(ServerKey::default_server(), default_server);
-        Self { servers }
-    }
-
-    /// Adds a named server.
-    #[must_use]
-    pub fn with_server(mut self, key: ServerKey, options: PgConnectOptions) -> Self {
-        self.servers.insert(key, options);
-        self
-    }
-
-    /// Connection options for `database` on the server named `key`, if that server is configured.
-    pub fn database_options(
-        &self,
-        key: &ServerKey,
-        database: &DatabaseName,
-    ) -> Option<PgConnectOptions> {
-        self.servers
-            .get(key)
-            .map(|server| server.clone().database(database.as_str()))
-    }
 }
 
 /// Why one tenant database could not be migrated.

@@ -285,3 +285,28 @@ pub async fn problem(response: reqwest::Response) -> (u16, serde_json::Value) {
     );
     (status, response.json().await.expect("problem body"))
 }
+
+/// Creates a tenant database and applies the tenant migrations to it.
+pub async fn migrated_tenant_database() -> String {
+    let name = create_database("tenant").await;
+    let options = pms_infra::postgres::parse_url(&format!("{}/{name}", server_url())).expect("url");
+    pms_infra::migrate::migrate_tenant_database(&options)
+        .await
+        .expect("tenant migrations apply");
+    name
+}
+
+/// The servers of the test cluster, as the service would configure them.
+pub fn test_tenant_servers() -> pms_infra::tenant::servers::TenantServers {
+    let default = pms_infra::postgres::parse_url(&server_url()).expect("url");
+    pms_infra::tenant::servers::TenantServers::new(default)
+}
+
+/// Connections currently open to any of `databases`.
+pub async fn open_connections(databases: &[String]) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = ANY($1)")
+        .bind(databases)
+        .fetch_one(&mut admin_connection().await)
+        .await
+        .expect("pg_stat_activity")
+}

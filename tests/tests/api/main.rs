@@ -7,3 +7,4 @@ mod migrations;
 mod openapi;
 mod render;
 mod system;
+mod tenant_router;
