@@ -5,12 +5,15 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use pms_infra::migrate::migrate_all_tenants;
-use pms_infra::postgres::parse_url;
-use pms_infra::tenant::servers::TenantServers;
-use secrecy::ExposeSecret;
+
+use pms_domain::identity::Email;
+use pms_domain::password::check_new_password;
+use pms_infra::auth::passwords::Argon2Passwords;
+use pms_infra::master::admins::{AdminUpsert, upsert_platform_admin};
+use rand::distr::{Alphanumeric, SampleString};
 
 use crate::config::Settings;
-use crate::startup::{Application, prepare_master, shutdown_signal};
+use crate::startup::{Application, prepare_master, shutdown_signal, tenant_servers};
 use crate::{openapi, telemetry};
 
 /// Backend of a yacht Planned Maintenance System.
@@ -24,7 +27,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Run the HTTP API on HOST:PORT (the default command).
     ///
@@ -38,12 +41,34 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI 3.1 document as JSON on stdout (needs no configuration or database).
     Openapi,
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum AdminCommand {
+    /// Create a platform administrator (or promote the existing account with that email).
+    ///
+    /// The password is read from the first line of standard input with --password-stdin;
+    /// otherwise a new account gets a generated password, printed once.
+    CreatePlatformAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Platform admin")]
+        name: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 /// Runs the parsed command line to completion.
 pub async fn run(cli: Cli) -> ExitCode {
     let command = cli.command.unwrap_or(Command::Serve);
-    if command == Command::Openapi {
+    if matches!(command, Command::Openapi) {
         print!("{}", openapi::spec_json());
         return ExitCode::SUCCESS;
     }
@@ -58,6 +83,14 @@ pub async fn run(cli: Cli) -> ExitCode {
     let outcome = match command {
         Command::Serve => serve(&settings).await,
         Command::Migrate => migrate(&settings).await,
+        Command::Admin {
+            command:
+                AdminCommand::CreatePlatformAdmin {
+                    email,
+                    name,
+                    password_stdin,
+                },
+        } => create_platform_admin(&settings, &email, &name, password_stdin).await,
         Command::Openapi => unreachable!("handled before reading settings"),
     };
     match outcome {
@@ -92,9 +125,7 @@ async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
 async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
     let master = prepare_master(settings).await?;
     tracing::info!("master database migrated");
-    let default_server =
-        parse_url(settings.tenant_database_url.expose_secret()).context("TENANT_DATABASE_URL")?;
-    let servers = TenantServers::new(default_server);
+    let servers = tenant_servers(settings)?;
     let outcomes = migrate_all_tenants(master.pool(), &servers)
         .await
         .context("reading the tenant registry")?;
@@ -117,4 +148,59 @@ async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+async fn create_platform_admin(
+    settings: &Settings,
+    email: &str,
+    name: &str,
+    password_stdin: bool,
+) -> anyhow::Result<ExitCode> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let name = name.trim();
+    anyhow::ensure!(
+        (1..=100).contains(&name.chars().count()),
+        "--name must be 1 to 100 characters"
+    );
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Some(line.trim_end_matches(['\r', '\n']).to_owned())
+    } else {
+        None
+    };
+    if let Some(password) = &password {
+        check_new_password(password, &email).map_err(|e| anyhow::anyhow!("password {e}"))?;
+    }
+    let master = prepare_master(settings).await?;
+    let generated = password
+        .is_none()
+        .then(|| Alphanumeric.sample_string(&mut rand::rng(), 20));
+    let chosen = password.as_deref().or(generated.as_deref());
+    let hash = match chosen {
+        Some(password) => Some(
+            Argon2Passwords
+                .hash(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("hashing: {e}"))?,
+        ),
+        None => None,
+    };
+    match upsert_platform_admin(master.pool(), &email, name, hash.as_deref()).await? {
+        AdminUpsert::Created(id) => {
+            println!("created platform admin {email} ({id})");
+            if let Some(generated) = generated {
+                println!("password: {generated}");
+            }
+        }
+        AdminUpsert::Promoted(id) => {
+            println!("{email} ({id}) is now a platform admin");
+            if let Some(generated) = generated {
+                println!("new password: {generated}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

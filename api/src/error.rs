@@ -73,10 +73,16 @@ error_codes! {
     AccountDisabled = ("account_disabled", FORBIDDEN, "Account disabled"),
     /// Authenticated, but the caller's role does not allow this.
     Forbidden = ("forbidden", FORBIDDEN, "Forbidden"),
+    /// The yacht is suspended by the platform; its data is read-only to nobody.
+    YachtSuspended = ("yacht_suspended", FORBIDDEN, "Yacht suspended"),
+    /// The caller's membership of this yacht is suspended or not yet accepted.
+    MembershipInactive = ("membership_inactive", FORBIDDEN, "Membership inactive"),
     /// No resource exists at this path (or the caller may not know it exists).
     NotFound = ("not_found", NOT_FOUND, "Not found"),
     /// The path exists but does not support this HTTP method.
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed"),
+    /// The request conflicts with existing data (e.g. a duplicate unique value).
+    Conflict = ("conflict", CONFLICT, "Conflict"),
     /// Too many failed sign-ins for this email address; retry after `Retry-After` seconds.
     TooManyAttempts = ("too_many_attempts", TOO_MANY_REQUESTS, "Too many attempts"),
     /// The request took longer than the server's time limit; safe to retry with the same

@@ -2,13 +2,15 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams};
 use axum::http::header;
 use axum::http::request::Parts;
 use pms_domain::auth::{RequestMeta, UserStatus};
-use pms_domain::directory::Directory as _;
-use pms_domain::identity::Email;
-use pms_domain::ids::UserId;
+use pms_domain::directory::{Directory as _, YachtStatus};
+use pms_domain::identity::{Email, MembershipStatus, Role};
+use pms_domain::ids::{UserId, YachtId};
+use pms_infra::tenant::router::TenantLocation;
+use pms_infra::tenant::store::TenantStore;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::http::request_id::RequestId;
@@ -98,5 +100,93 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientMeta {
                 .get::<RequestId>()
                 .map(|id| id.as_str().to_owned()),
         }))
+    }
+}
+
+/// A platform administrator (provisions and suspends yachts).
+#[derive(Debug, Clone, Copy)]
+pub struct PlatformAdmin(pub AuthUser);
+
+impl FromRequestParts<AppState> for PlatformAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if user.is_platform_admin {
+            Ok(Self(user))
+        } else {
+            Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "Only platform administrators may do this.",
+            ))
+        }
+    }
+}
+
+/// The caller acting on the yacht named by the path's `{yacht_id}`: an active member of an
+/// active yacht, with their role and a store confined to that yacht's data.
+#[derive(Debug, Clone)]
+pub struct TenantCtx {
+    pub yacht: YachtId,
+    pub user: UserId,
+    pub role: Role,
+    pub store: TenantStore,
+}
+
+fn no_such_yacht() -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        "No yacht with this id is available to you.",
+    )
+}
+
+impl FromRequestParts<AppState> for TenantCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| no_such_yacht())?;
+        // An id that is not even a UUID cannot exist: the same 404 as a yacht of someone else.
+        let yacht: YachtId = params
+            .iter()
+            .find(|(name, _)| *name == "yacht_id")
+            .and_then(|(_, value)| value.parse().ok())
+            .ok_or_else(no_such_yacht)?;
+        let access = state
+            .directory
+            .access(user.id, yacht)
+            .await?
+            .ok_or_else(no_such_yacht)?;
+        if access.yacht_status != YachtStatus::Active {
+            return Err(ApiError::new(
+                ErrorCode::YachtSuspended,
+                "This yacht is suspended.",
+            ));
+        }
+        if access.membership_status != MembershipStatus::Active {
+            return Err(ApiError::new(
+                ErrorCode::MembershipInactive,
+                "Your membership of this yacht is not active.",
+            ));
+        }
+        tracing::Span::current().record("yacht_id", tracing::field::display(yacht));
+        let location = TenantLocation {
+            server: access.server,
+            database: access.database,
+        };
+        Ok(Self {
+            yacht,
+            user: user.id,
+            role: access.role,
+            store: TenantStore::new(state.router.clone(), location, yacht),
+        })
     }
 }

@@ -20,6 +20,7 @@ use crate::routes;
             `x-request-id`.",
     ),
     tags(
+        (name = "admin", description = "Platform administration: provisioning and suspending yachts, tenant database state."),
         (name = "auth", description = "Sign in, refresh and sign out. Access tokens last 15 minutes; refresh tokens rotate on every use."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),

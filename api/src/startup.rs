@@ -12,8 +12,11 @@ use pms_infra::auth::store::PgAuthStore;
 use pms_infra::auth::tokens::{JwtTokens, SupabaseTokens};
 use pms_infra::master::MasterDb;
 use pms_infra::master::directory::PgDirectory;
+use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
 use pms_infra::migrate::migrate_master;
 use pms_infra::postgres::{PoolSize, ensure_database, lazy_pool, parse_url};
+use pms_infra::tenant::router::TenantRouter;
+use pms_infra::tenant::servers::TenantServers;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use utoipa_swagger_ui::SwaggerUi;
@@ -41,7 +44,7 @@ impl Application {
     /// Prepares the master database, builds the state and binds `HOST:PORT` (port 0 picks one).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let master = prepare_master(settings).await?;
-        let state = app_state(settings, master);
+        let state = app_state(settings, master, tenant_servers(settings)?);
         let address = SocketAddr::new(settings.http.host, settings.http.port);
         let listener = TcpListener::bind(address)
             .await
@@ -105,8 +108,10 @@ impl Application {
 }
 
 /// Wires the adapters every handler reaches.
-fn app_state(settings: &Settings, master: MasterDb) -> AppState {
+fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> AppState {
     let pool = master.pool().clone();
+    let router = TenantRouter::new(servers.clone(), settings.tenancy.limits);
+    router.spawn_reaper();
     let tokens = JwtTokens::new(
         settings.jwt_secret.expose_secret().as_bytes(),
         ACCESS_TOKEN_TTL,
@@ -127,9 +132,25 @@ fn app_state(settings: &Settings, master: MasterDb) -> AppState {
             .supabase_jwt_secret
             .as_ref()
             .map(|s| SupabaseTokens::new(s.expose_secret().as_bytes())),
-        directory: PgDirectory::new(pool),
+        directory: PgDirectory::new(pool.clone()),
         passwords: Argon2Passwords,
+        router,
+        registry: PgYachtRegistry::new(pool),
+        provisioner: PgTenantProvisioner::new(servers),
     }
+}
+
+/// The tenant servers: `TENANT_DATABASE_URL` as `default`, plus `TENANT_SERVERS`.
+pub fn tenant_servers(settings: &Settings) -> anyhow::Result<TenantServers> {
+    let default =
+        parse_url(settings.tenant_database_url.expose_secret()).context("TENANT_DATABASE_URL")?;
+    let mut servers = TenantServers::new(default);
+    for (key, url) in &settings.tenancy.extra_servers {
+        let options = parse_url(url.expose_secret())
+            .with_context(|| format!("TENANT_SERVERS entry {key}"))?;
+        servers = servers.with_server(key.clone(), options);
+    }
+    Ok(servers)
 }
 
 /// The full router: documented routes, the spec, Swagger UI, and every middleware layer.

@@ -9,6 +9,8 @@ use pms_infra::auth::store::PgAuthStore;
 use pms_infra::auth::tokens::{JwtTokens, SupabaseTokens};
 use pms_infra::master::MasterDb;
 use pms_infra::master::directory::PgDirectory;
+use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
+use pms_infra::tenant::router::TenantRouter;
 
 /// The sign-in use cases over their production adapters.
 pub type Auth = AuthService<PgAuthStore, Argon2Passwords, JwtTokens>;
@@ -23,4 +25,7 @@ pub struct AppState {
     pub supabase: Option<SupabaseTokens>,
     pub directory: PgDirectory,
     pub passwords: Argon2Passwords,
+    pub router: TenantRouter,
+    pub registry: PgYachtRegistry,
+    pub provisioner: PgTenantProvisioner,
 }

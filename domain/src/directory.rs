@@ -4,6 +4,7 @@ use crate::auth::UserStatus;
 use crate::identity::{Email, MembershipStatus, Role};
 use crate::ids::{UserId, YachtId};
 use crate::store::StoreError;
+use crate::tenancy::{DatabaseName, ServerKey};
 
 /// A user as shown to themselves and to admins.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +48,16 @@ pub struct MembershipSummary {
     pub status: MembershipStatus,
 }
 
+/// What a user may do on one yacht, and where its data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YachtAccess {
+    pub role: Role,
+    pub membership_status: MembershipStatus,
+    pub yacht_status: YachtStatus,
+    pub server: ServerKey,
+    pub database: DatabaseName,
+}
+
 /// Looks people up in the master database.
 pub trait Directory: Send + Sync {
     fn profile(
@@ -59,6 +70,14 @@ pub trait Directory: Send + Sync {
         &self,
         user: UserId,
     ) -> impl Future<Output = Result<Vec<MembershipSummary>, StoreError>> + Send;
+
+    /// The user's membership of `yacht` with its yacht's state and location; `None` when the
+    /// user is not a member (or the yacht does not exist: callers must not tell the two apart).
+    fn access(
+        &self,
+        user: UserId,
+        yacht: YachtId,
+    ) -> impl Future<Output = Result<Option<YachtAccess>, StoreError>> + Send;
 
     /// The user linked to an external identity (`sub` of a Supabase token). When none is linked
     /// yet and `email` belongs to an account without one, links that account.

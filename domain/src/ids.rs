@@ -60,3 +60,7 @@ id_type!(
     /// One user's membership of one yacht.
     MembershipId
 );
+id_type!(
+    /// A registered tenant database.
+    TenantDatabaseId
+);

@@ -11,6 +11,7 @@ pub mod membership;
 pub mod password;
 pub mod store;
 pub mod tenancy;
+pub mod yacht;
 
 #[cfg(test)]
 mod testkit;

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use pms_domain::tenancy::{DatabaseName, ServerKey};
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::tenant::servers::TenantServers;
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::PgPool;
 
 /// Migrations of the master database (`migrations-master/`).
 pub static MASTER_MIGRATIONS: Migrator = sqlx::migrate!("../migrations-master");
@@ -98,14 +98,21 @@ pub async fn migrate_all_tenants(
 pub async fn migrate_tenant_database(
     options: &PgConnectOptions,
 ) -> Result<i64, TenantMigrationError> {
-    let mut conn =
-        tokio::time::timeout(TENANT_CONNECT_TIMEOUT, PgConnection::connect_with(options))
-            .await
-            .map_err(|_| TenantMigrationError::ConnectTimeout(TENANT_CONNECT_TIMEOUT))?
-            .map_err(TenantMigrationError::Connect)?;
-    let migrated = TENANT_MIGRATIONS.run(&mut conn).await;
-    // The migration's own result matters more than a failure to say goodbye.
-    let _ = conn.close().await;
+    // A one-connection pool rather than a bare connection: `Migrator::run` over `&mut
+    // PgConnection` yields a future that is not `Send` for every lifetime, which async ports need.
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(TENANT_CONNECT_TIMEOUT)
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::PoolTimedOut => {
+                TenantMigrationError::ConnectTimeout(TENANT_CONNECT_TIMEOUT)
+            }
+            other => TenantMigrationError::Connect(other),
+        })?;
+    let migrated = TENANT_MIGRATIONS.run(&pool).await;
+    pool.close().await;
     migrated.map_err(TenantMigrationError::Migrate)?;
     Ok(latest_tenant_version())
 }
@@ -141,7 +148,7 @@ async fn record_start(master: &PgPool, id: uuid::Uuid) -> Result<(), sqlx::Error
     .map(|_| ())
 }
 
-async fn record_outcome(
+pub(crate) async fn record_outcome(
     master: &PgPool,
     id: uuid::Uuid,
     result: &Result<i64, String>,

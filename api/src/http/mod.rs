@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod layers;
+pub mod path;
 pub mod problem;
 pub mod request_context;
 pub mod request_id;

@@ -6,6 +6,7 @@ use utoipa_axum::routes;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
+pub mod admin;
 pub mod auth;
 pub mod system;
 
@@ -20,4 +21,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::refresh))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(admin::create_yacht, admin::list_yachts))
+        .routes(routes!(admin::suspend_yacht))
+        .routes(routes!(admin::reactivate_yacht))
+        .routes(routes!(admin::list_tenants))
 }

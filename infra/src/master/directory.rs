@@ -1,10 +1,11 @@
 //! [`Directory`] on the master database.
 
 use pms_domain::auth::UserStatus;
-use pms_domain::directory::{Directory, MembershipSummary, UserProfile, YachtStatus};
+use pms_domain::directory::{Directory, MembershipSummary, UserProfile, YachtAccess, YachtStatus};
 use pms_domain::identity::{Email, MembershipStatus, Role};
 use pms_domain::ids::{UserId, YachtId};
 use pms_domain::store::StoreError;
+use pms_domain::tenancy::{DatabaseName, ServerKey};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -23,7 +24,7 @@ impl PgDirectory {
 }
 
 /// A stored value that no longer parses means the schema and the code disagree.
-fn corrupt(what: &str, value: &str) -> StoreError {
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::new(std::io::Error::other(format!(
         "unexpected {what} {value:?} in the master database"
     )))
@@ -74,6 +75,38 @@ impl Directory for PgDirectory {
                 })
             })
             .collect()
+    }
+
+    async fn access(
+        &self,
+        user: UserId,
+        yacht: YachtId,
+    ) -> Result<Option<YachtAccess>, StoreError> {
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT m.role, m.status, y.status, t.server_key, t.name
+             FROM memberships m
+             JOIN yachts y ON y.id = m.yacht_id
+             JOIN tenant_databases t ON t.id = y.tenant_database_id
+             WHERE m.user_id = $1 AND m.yacht_id = $2",
+        )
+        .bind(user.as_uuid())
+        .bind(yacht.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        row.map(|(role, membership, yacht_status, server, database)| {
+            Ok(YachtAccess {
+                role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                membership_status: MembershipStatus::parse(&membership)
+                    .ok_or_else(|| corrupt("membership status", &membership))?,
+                yacht_status: YachtStatus::parse(&yacht_status)
+                    .ok_or_else(|| corrupt("yacht status", &yacht_status))?,
+                server: ServerKey::parse(&server).map_err(|_| corrupt("server key", &server))?,
+                database: DatabaseName::parse(&database)
+                    .map_err(|_| corrupt("database name", &database))?,
+            })
+        })
+        .transpose()
     }
 
     async fn link_external(

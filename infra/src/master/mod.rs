@@ -27,4 +27,6 @@ impl MasterDb {
     }
 }
 
+pub mod admins;
 pub mod directory;
+pub mod registry;

@@ -3,3 +3,4 @@
 
 pub mod router;
 pub mod servers;
+pub mod store;

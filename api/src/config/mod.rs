@@ -7,6 +7,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::http::HeaderValue;
+use pms_domain::tenancy::ServerKey;
+use pms_infra::tenant::router::RouterLimits;
 use rand::distr::{Alphanumeric, SampleString};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
@@ -54,6 +56,14 @@ pub struct HttpSettings {
     pub cors: CorsOrigins,
 }
 
+/// Where tenant databases live and how many connections they may use.
+#[derive(Debug, Clone)]
+pub struct TenancySettings {
+    /// Named servers besides the default (`TENANT_SERVERS=eu=postgres://…;us=postgres://…`).
+    pub extra_servers: Vec<(ServerKey, SecretString)>,
+    pub limits: RouterLimits,
+}
+
 /// Everything the service is configured with.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -63,6 +73,7 @@ pub struct Settings {
     pub master_max_connections: u32,
     /// The server (its database part is ignored) that holds tenant databases by default.
     pub tenant_database_url: SecretString,
+    pub tenancy: TenancySettings,
     pub jwt_secret: SecretString,
     /// True when no `JWT_SECRET` was given in development and a random one was made up.
     pub jwt_secret_generated: bool,
@@ -129,6 +140,7 @@ impl Settings {
             master_database_url: master_database_url.into(),
             master_max_connections: env.positive("MASTER_DB_MAX_CONNECTIONS", 10)?,
             tenant_database_url: tenant_database_url.into(),
+            tenancy: env.tenancy()?,
             jwt_secret: jwt_secret.into(),
             jwt_secret_generated,
             refresh_token_ttl: Duration::from_secs(
@@ -212,6 +224,48 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             None => master.clone(),
         };
         Ok((master, tenant))
+    }
+
+    fn tenancy(&self) -> Result<TenancySettings, ConfigError> {
+        const VAR: &str = "TENANT_SERVERS";
+        let mut extra_servers = Vec::new();
+        for entry in self
+            .var(VAR)
+            .unwrap_or_default()
+            .split(';')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            let (key, url) = entry.split_once('=').ok_or_else(|| {
+                ConfigError::new(VAR, "expected key=postgres://… entries separated by ';'")
+            })?;
+            let key = ServerKey::parse(key.trim())
+                .map_err(|e| ConfigError::new(VAR, format!("server key {key:?} {e}")))?;
+            if key.as_str() == ServerKey::DEFAULT || extra_servers.iter().any(|(k, _)| k == &key) {
+                return Err(ConfigError::new(
+                    VAR,
+                    format!("server key {key} is given twice (default is TENANT_DATABASE_URL)"),
+                ));
+            }
+            parse_postgres_url(VAR, url.trim())?;
+            extra_servers.push((key, SecretString::from(url.trim().to_owned())));
+        }
+        let limits = RouterLimits {
+            connection_budget: self.positive("TENANT_CONNECTION_BUDGET", 40)?,
+            pool_size: self.positive("TENANT_POOL_SIZE", 4)?,
+            idle_timeout: Duration::from_secs(self.positive("TENANT_POOL_IDLE_SECS", 300)?),
+            acquire_wait: Duration::from_millis(self.positive("TENANT_ACQUIRE_TIMEOUT_MS", 2000)?),
+        };
+        if limits.pool_size > limits.connection_budget {
+            return Err(ConfigError::new(
+                "TENANT_POOL_SIZE",
+                "must not exceed TENANT_CONNECTION_BUDGET",
+            ));
+        }
+        Ok(TenancySettings {
+            extra_servers,
+            limits,
+        })
     }
 
     fn jwt_secret(&self) -> Result<(String, bool), ConfigError> {
@@ -326,120 +380,4 @@ fn parse_cors(raw: Option<String>) -> Result<CorsOrigins, ConfigError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-
-    use super::*;
-
-    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        Settings::from_lookup(|name| map.get(name).cloned())
-    }
-
-    #[test]
-    fn an_empty_environment_gives_working_development_defaults() {
-        let s = settings(&[]).expect("defaults are valid");
-        assert_eq!(s.app_env, AppEnv::Development);
-        assert_eq!(s.http.port, 8080);
-        assert_eq!(s.master_database_name(), "pipeline_master");
-        assert_eq!(
-            s.tenant_database_url.expose_secret(),
-            s.master_database_url.expose_secret()
-        );
-        assert!(s.jwt_secret_generated);
-        assert!(s.jwt_secret.expose_secret().len() >= MIN_JWT_SECRET_LEN);
-        assert_eq!(s.log_format, LogFormat::Pretty);
-        assert_eq!(s.http.cors, CorsOrigins::None);
-    }
-
-    #[test]
-    fn production_requires_a_database_url_and_a_jwt_secret() {
-        let err = settings(&[("APP_ENV", "production")]).expect_err("must refuse");
-        assert_eq!(err.variable, "MASTER_DATABASE_URL");
-        let err = settings(&[
-            ("APP_ENV", "production"),
-            ("MASTER_DATABASE_URL", "postgres://db/m"),
-        ])
-        .expect_err("must refuse");
-        assert_eq!(err.variable, "JWT_SECRET");
-        let ok = settings(&[
-            ("APP_ENV", "production"),
-            ("MASTER_DATABASE_URL", "postgres://db/m"),
-            ("JWT_SECRET", &"s".repeat(40)),
-        ])
-        .expect("complete production settings");
-        assert_eq!(ok.log_format, LogFormat::Json);
-        assert!(!ok.jwt_secret_generated);
-    }
-
-    #[test]
-    fn each_bad_value_names_its_variable() {
-        let cases: &[(&str, &str)] = &[
-            ("APP_ENV", "staging"),
-            ("PORT", "eighty"),
-            ("PORT", "70000"),
-            ("HOST", "example.com"),
-            ("MASTER_DATABASE_URL", "mysql://x/y"),
-            ("MASTER_DATABASE_URL", "postgres://localhost"),
-            ("TENANT_DATABASE_URL", "not a url"),
-            ("JWT_SECRET", "short"),
-            ("OPENAI_BASE_URL", "ftp://models"),
-            ("LOG_FORMAT", "xml"),
-            ("RUST_LOG", "info,[[["),
-            ("HTTP_BODY_LIMIT_BYTES", "0"),
-            ("HTTP_REQUEST_TIMEOUT_SECS", "-1"),
-            ("SHUTDOWN_GRACE_SECS", "soon"),
-            ("MASTER_DB_MAX_CONNECTIONS", "0"),
-            ("REFRESH_TOKEN_TTL_DAYS", "0"),
-            ("SUPABASE_JWT_SECRET", "short"),
-            (
-                "CORS_ALLOWED_ORIGINS",
-                "https://ok.example,javascript:alert(1)",
-            ),
-        ];
-        for (variable, value) in cases {
-            let err = settings(&[(variable, value)])
-                .expect_err(&format!("{variable}={value} must be refused"));
-            assert_eq!(err.variable, *variable, "{variable}={value}: {err}");
-        }
-    }
-
-    #[test]
-    fn cors_origins_are_parsed_as_a_list_or_a_wildcard() {
-        let s = settings(&[(
-            "CORS_ALLOWED_ORIGINS",
-            "https://app.example.com, http://localhost:3000/",
-        )])
-        .expect("valid");
-        assert_eq!(
-            s.http.cors,
-            CorsOrigins::List(vec![
-                HeaderValue::from_static("https://app.example.com"),
-                HeaderValue::from_static("http://localhost:3000"),
-            ])
-        );
-        assert_eq!(
-            settings(&[("CORS_ALLOWED_ORIGINS", "*")])
-                .expect("valid")
-                .http
-                .cors,
-            CorsOrigins::Any
-        );
-    }
-
-    #[test]
-    fn the_tenant_server_defaults_to_the_master_server() {
-        let s = settings(&[
-            ("MASTER_DATABASE_URL", "postgres://u@db:6543/m"),
-            ("TENANT_DATABASE_URL", ""),
-        ])
-        .expect("valid");
-        assert_eq!(
-            s.tenant_database_url.expose_secret(),
-            "postgres://u@db:6543/m"
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,331 @@
+//! Platform administration: provisioning, listing, suspending yachts; tenant database state.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use pms_domain::directory::YachtStatus;
+use pms_domain::ids::YachtId;
+use pms_domain::tenancy::{DatabaseName, ServerKey};
+use pms_domain::yacht::{
+    AuditContext, FlagState, ImoNumber, NewYacht, Placement, ProvisionError, TenantDatabase, Yacht,
+    YachtName, YachtRegistry as _, provision_yacht,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::extract::PlatformAdmin;
+use crate::http::json::ApiJson;
+use crate::http::path::ApiPath;
+use crate::http::request_id::current_request_id;
+use crate::state::AppState;
+use crate::validation::Validation;
+
+/// Where a new yacht's data goes. Omit it for a new database on the default server.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct PlacementRequest {
+    /// A configured tenant server key; `default` when omitted.
+    #[schema(example = "default", pattern = "^[a-z_][a-z0-9_]{0,31}$")]
+    pub server: Option<String>,
+    /// An existing registered tenant database to share; a new one is created when omitted.
+    #[schema(example = "pms_shared_eu", pattern = "^[a-z_][a-z0-9_]{0,62}$")]
+    pub database: Option<String>,
+}
+
+/// A yacht to provision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "M/Y Aurora", "imo_number": "9074729", "flag_state": "Cayman Islands"}))]
+pub struct CreateYachtRequest {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// Seven digits with a valid check digit, optionally prefixed by `IMO`.
+    #[schema(example = "9074729")]
+    pub imo_number: Option<String>,
+    #[schema(min_length = 2, max_length = 60)]
+    pub flag_state: Option<String>,
+    pub tenant_database: Option<PlacementRequest>,
+}
+
+/// Where a yacht's data lives.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantLocationView {
+    pub server: String,
+    pub database: String,
+}
+
+/// A provisioned yacht.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct YachtView {
+    pub id: Uuid,
+    pub name: String,
+    pub imo_number: Option<String>,
+    pub flag_state: Option<String>,
+    /// `active` or `suspended`.
+    #[schema(example = "active")]
+    pub status: &'static str,
+    pub tenant_database: TenantLocationView,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Yacht> for YachtView {
+    fn from(y: Yacht) -> Self {
+        Self {
+            id: y.id.as_uuid(),
+            name: y.name,
+            imo_number: y.imo_number,
+            flag_state: y.flag_state,
+            status: y.status.as_str(),
+            tenant_database: TenantLocationView {
+                server: y.server.to_string(),
+                database: y.database.to_string(),
+            },
+            created_at: y.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct YachtList {
+    pub items: Vec<YachtView>,
+}
+
+/// A tenant database and its migration state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantDatabaseView {
+    pub id: Uuid,
+    pub server: String,
+    pub database: String,
+    /// `pending`, `migrating`, `ok` or `failed`.
+    #[schema(example = "ok")]
+    pub migration_status: &'static str,
+    /// The newest migration applied.
+    pub schema_version: Option<i64>,
+    /// Why the last migration failed.
+    pub last_error: Option<String>,
+    pub last_migrated_at: Option<DateTime<Utc>>,
+    /// How many yachts live in it.
+    pub yachts: u32,
+}
+
+impl From<TenantDatabase> for TenantDatabaseView {
+    fn from(t: TenantDatabase) -> Self {
+        Self {
+            id: t.id.as_uuid(),
+            server: t.server.to_string(),
+            database: t.name.to_string(),
+            migration_status: t.migration_status.as_str(),
+            schema_version: t.schema_version,
+            last_error: t.last_error,
+            last_migrated_at: t.last_migrated_at,
+            yachts: t.yachts,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantDatabaseList {
+    pub items: Vec<TenantDatabaseView>,
+}
+
+fn audit(admin: PlatformAdmin) -> AuditContext {
+    AuditContext {
+        actor: admin.0.id,
+        request_id: current_request_id(),
+    }
+}
+
+fn parse_request(body: CreateYachtRequest) -> Result<NewYacht, ApiError> {
+    let mut v = Validation::default();
+    let name = v.check("name", "invalid", YachtName::parse(&body.name));
+    let imo_number = body
+        .imo_number
+        .as_deref()
+        .and_then(|raw| v.check("imo_number", "invalid", ImoNumber::parse(raw)));
+    let flag_state = body
+        .flag_state
+        .as_deref()
+        .and_then(|raw| v.check("flag_state", "invalid", FlagState::parse(raw)));
+    let placement = body.tenant_database.unwrap_or_default();
+    let server = v.check(
+        "tenant_database.server",
+        "invalid",
+        ServerKey::parse(placement.server.as_deref().unwrap_or(ServerKey::DEFAULT)),
+    );
+    let database = placement.database.as_deref().map(|raw| {
+        v.check(
+            "tenant_database.database",
+            "invalid",
+            DatabaseName::parse(raw),
+        )
+    });
+    v.finish()?;
+    let server = server.expect("validated");
+    Ok(NewYacht {
+        name: name.expect("validated"),
+        imo_number,
+        flag_state,
+        placement: match database {
+            Some(database) => Placement::Existing {
+                server,
+                database: database.expect("validated"),
+            },
+            None => Placement::NewDatabase { server },
+        },
+    })
+}
+
+fn provision_error(error: ProvisionError) -> ApiError {
+    let field = |field: &str, message: String| {
+        ApiError::validation(vec![FieldError {
+            field: field.to_owned(),
+            code: "unknown".to_owned(),
+            message,
+        }])
+    };
+    match error {
+        ProvisionError::UnknownServer(_) => field("tenant_database.server", error.to_string()),
+        ProvisionError::UnknownTenantDatabase { .. } => {
+            field("tenant_database.database", error.to_string())
+        }
+        ProvisionError::TenantDatabaseNotReady(_) | ProvisionError::ImoTaken => {
+            ApiError::new(ErrorCode::Conflict, error.to_string())
+        }
+        ProvisionError::Migration(cause) => {
+            ApiError::internal(anyhow::anyhow!("provisioning failed: {cause}"))
+        }
+        ProvisionError::Store(e) => e.into(),
+    }
+}
+
+/// Provision a yacht: create (or choose) its tenant database, migrate it, register the yacht.
+///
+/// The yacht exists only once its database is ready; a failed migration is recorded against the
+/// tenant database (see `GET /v1/admin/tenants`) and no yacht is created.
+#[utoipa::path(
+    post,
+    path = "/v1/admin/yachts",
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = CreateYachtRequest,
+    responses(
+        (status = CREATED, description = "Provisioned.", body = YachtView),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`conflict`: the IMO number is taken, or the chosen database is not migrated.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn create_yacht(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    ApiJson(body): ApiJson<CreateYachtRequest>,
+) -> Result<(StatusCode, Json<YachtView>), ApiError> {
+    let new = parse_request(body)?;
+    let yacht = provision_yacht(&state.registry, &state.provisioner, &new, &audit(admin))
+        .await
+        .map_err(provision_error)?;
+    Ok((StatusCode::CREATED, Json(yacht.into())))
+}
+
+/// Every yacht, by name.
+#[utoipa::path(
+    get,
+    path = "/v1/admin/yachts",
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "All yachts.", body = YachtList),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn list_yachts(
+    State(state): State<AppState>,
+    _admin: PlatformAdmin,
+) -> Result<Json<YachtList>, ApiError> {
+    let yachts = state.registry.yachts().await?;
+    Ok(Json(YachtList {
+        items: yachts.into_iter().map(Into::into).collect(),
+    }))
+}
+
+async fn set_status(
+    state: &AppState,
+    admin: PlatformAdmin,
+    yacht_id: Uuid,
+    status: YachtStatus,
+) -> Result<Json<YachtView>, ApiError> {
+    let yacht = state
+        .registry
+        .set_yacht_status(YachtId::from_uuid(yacht_id), status, &audit(admin))
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "No yacht has this id."))?;
+    Ok(Json(yacht.into()))
+}
+
+/// Suspend a yacht: its members get 403 `yacht_suspended` until it is reactivated.
+#[utoipa::path(
+    post,
+    path = "/v1/admin/yachts/{yacht_id}/suspend",
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht.")),
+    responses(
+        (status = OK, description = "Suspended (idempotent).", body = YachtView),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn suspend_yacht(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    ApiPath(yacht_id): ApiPath<Uuid>,
+) -> Result<Json<YachtView>, ApiError> {
+    set_status(&state, admin, yacht_id, YachtStatus::Suspended).await
+}
+
+/// Reactivate a suspended yacht.
+#[utoipa::path(
+    post,
+    path = "/v1/admin/yachts/{yacht_id}/reactivate",
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht.")),
+    responses(
+        (status = OK, description = "Active (idempotent).", body = YachtView),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn reactivate_yacht(
+    State(state): State<AppState>,
+    admin: PlatformAdmin,
+    ApiPath(yacht_id): ApiPath<Uuid>,
+) -> Result<Json<YachtView>, ApiError> {
+    set_status(&state, admin, yacht_id, YachtStatus::Active).await
+}
+
+/// Every tenant database with its migration state and how many yachts it holds.
+#[utoipa::path(
+    get,
+    path = "/v1/admin/tenants",
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "All tenant databases.", body = TenantDatabaseList),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn list_tenants(
+    State(state): State<AppState>,
+    _admin: PlatformAdmin,
+) -> Result<Json<TenantDatabaseList>, ApiError> {
+    let tenants = state.registry.tenant_databases().await?;
+    Ok(Json(TenantDatabaseList {
+        items: tenants.into_iter().map(Into::into).collect(),
+    }))
+}
