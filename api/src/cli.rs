@@ -83,14 +83,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     let outcome = match command {
         Command::Serve => serve(&settings).await,
         Command::Migrate => migrate(&settings).await,
-        Command::Admin {
-            command:
-                AdminCommand::CreatePlatformAdmin {
-                    email,
-                    name,
-                    password_stdin,
-                },
-        } => create_platform_admin(&settings, &email, &name, password_stdin).await,
+        Command::Admin { command: AdminCommand::CreatePlatformAdmin { email, name, password_stdin } } => {
+            create_platform_admin(&settings, &email, &name, password_stdin).await
+        }
         Command::Openapi => unreachable!("handled before reading settings"),
     };
     match outcome {
@@ -105,19 +100,11 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
     if settings.jwt_secret_generated {
-        tracing::warn!(
-            "JWT_SECRET is not set: using a random secret, so tokens will not survive a restart"
-        );
+        tracing::warn!("JWT_SECRET is not set: using a random secret, so tokens will not survive a restart");
     }
     let app = Application::build(settings).await?;
-    tracing::info!(
-        port = app.port(),
-        version = env!("CARGO_PKG_VERSION"),
-        "listening"
-    );
-    app.run_until_stopped(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    tracing::info!(port = app.port(), version = env!("CARGO_PKG_VERSION"), "listening");
+    app.run_until_stopped(shutdown_signal()).await.context("serving HTTP")?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -126,28 +113,15 @@ async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
     let master = prepare_master(settings).await?;
     tracing::info!("master database migrated");
     let servers = tenant_servers(settings)?;
-    let outcomes = migrate_all_tenants(master.pool(), &servers)
-        .await
-        .context("reading the tenant registry")?;
+    let outcomes = migrate_all_tenants(master.pool(), &servers).await.context("reading the tenant registry")?;
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
-    tracing::info!(
-        tenants = outcomes.len(),
-        failed,
-        "tenant migrations finished"
-    );
+    tracing::info!(tenants = outcomes.len(), failed, "tenant migrations finished");
     for outcome in outcomes.iter().filter(|o| o.result.is_err()) {
         if let Err(error) = &outcome.result {
-            eprintln!(
-                "tenant {}/{} failed: {error}",
-                outcome.server_key, outcome.database
-            );
+            eprintln!("tenant {}/{} failed: {error}", outcome.server_key, outcome.database);
         }
     }
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 async fn create_platform_admin(
@@ -158,15 +132,10 @@ async fn create_platform_admin(
 ) -> anyhow::Result<ExitCode> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let name = name.trim();
-    anyhow::ensure!(
-        (1..=100).contains(&name.chars().count()),
-        "--name must be 1 to 100 characters"
-    );
+    anyhow::ensure!((1..=100).contains(&name.chars().count()), "--name must be 1 to 100 characters");
     let password = if password_stdin {
         let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("reading the password from standard input")?;
+        std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
         Some(line.trim_end_matches(['\r', '\n']).to_owned())
     } else {
         None
@@ -175,17 +144,10 @@ async fn create_platform_admin(
         check_new_password(password, &email).map_err(|e| anyhow::anyhow!("password {e}"))?;
     }
     let master = prepare_master(settings).await?;
-    let generated = password
-        .is_none()
-        .then(|| Alphanumeric.sample_string(&mut rand::rng(), 20));
+    let generated = password.is_none().then(|| Alphanumeric.sample_string(&mut rand::rng(), 20));
     let chosen = password.as_deref().or(generated.as_deref());
     let hash = match chosen {
-        Some(password) => Some(
-            Argon2Passwords
-                .hash(password)
-                .await
-                .map_err(|e| anyhow::anyhow!("hashing: {e}"))?,
-        ),
+        Some(password) => Some(Argon2Passwords.hash(password).await.map_err(|e| anyhow::anyhow!("hashing: {e}"))?),
         None => None,
     };
     match upsert_platform_admin(master.pool(), &email, name, hash.as_deref()).await? {

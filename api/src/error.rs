@@ -150,13 +150,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<Cow<'static, str>>) -> Self {
-        Self {
-            code,
-            detail: detail.into(),
-            errors: Vec::new(),
-            retry_after_secs: None,
-            source: None,
-        }
+        Self { code, detail: detail.into(), errors: Vec::new(), retry_after_secs: None, source: None }
     }
 
     /// A server-side failure; `source` is logged, never shown.
@@ -185,13 +179,7 @@ impl ApiError {
 
     /// Field-level validation failures.
     pub fn validation(errors: Vec<FieldError>) -> Self {
-        Self {
-            errors,
-            ..Self::new(
-                ErrorCode::ValidationFailed,
-                "One or more fields are invalid.",
-            )
-        }
+        Self { errors, ..Self::new(ErrorCode::ValidationFailed, "One or more fields are invalid.") }
     }
 
     #[must_use]
@@ -222,17 +210,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Some(source) = &self.source {
             if self.code.status().is_server_error() {
-                tracing::error!(
-                    code = self.code.as_str(),
-                    error = format!("{source:#}"),
-                    "request failed"
-                );
+                tracing::error!(code = self.code.as_str(), error = format!("{source:#}"), "request failed");
             } else {
-                tracing::warn!(
-                    code = self.code.as_str(),
-                    error = format!("{source:#}"),
-                    "request refused"
-                );
+                tracing::warn!(code = self.code.as_str(), error = format!("{source:#}"), "request refused");
             }
         }
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
@@ -266,20 +246,14 @@ mod tests {
     #[test]
     fn codes_serialise_as_their_str_form() {
         for &code in ErrorCode::ALL {
-            assert_eq!(
-                serde_json::to_value(code).expect("serialises"),
-                serde_json::json!(code.as_str())
-            );
+            assert_eq!(serde_json::to_value(code).expect("serialises"), serde_json::json!(code.as_str()));
         }
     }
 
     #[test]
     fn every_code_is_an_error_status_with_a_title() {
         for &code in ErrorCode::ALL {
-            assert!(
-                code.status().is_client_error() || code.status().is_server_error(),
-                "{code:?}"
-            );
+            assert!(code.status().is_client_error() || code.status().is_server_error(), "{code:?}");
             assert!(!code.title().is_empty());
         }
     }
@@ -294,13 +268,9 @@ mod tests {
 
     #[test]
     fn internal_errors_never_show_their_cause() {
-        let problem =
-            ApiError::internal(anyhow::anyhow!("password=hunter2 in connection string")).problem();
+        let problem = ApiError::internal(anyhow::anyhow!("password=hunter2 in connection string")).problem();
         assert!(!problem.detail.contains("hunter2"));
         assert_eq!(problem.status, 500);
-        assert_eq!(
-            problem.problem_type,
-            "urn:pipeline-core:problem:internal_error"
-        );
+        assert_eq!(problem.problem_type, "urn:pipeline-core:problem:internal_error");
     }
 }

@@ -34,9 +34,7 @@ fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
         .ok_or_else(|| unauthorized("Send `Authorization: Bearer <access token>`."))?
         .to_str()
         .map_err(|_| unauthorized("The Authorization header is not valid text."))?;
-    let (scheme, token) = value
-        .split_once(' ')
-        .ok_or_else(|| unauthorized("Use the Bearer scheme."))?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| unauthorized("Use the Bearer scheme."))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
         return Err(unauthorized("Use the Bearer scheme."));
     }
@@ -46,10 +44,7 @@ fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         const REFUSED: &str = "The access token is invalid or expired; sign in or refresh.";
         let token = bearer_token(parts)?;
         let user = match (state.tokens.verify_access(token), &state.supabase) {
@@ -66,14 +61,9 @@ impl FromRequestParts<AppState> for AuthUser {
             (Err(_), None) => return Err(unauthorized(REFUSED)),
         };
         let profile = state.directory.profile(user).await?;
-        let profile = profile
-            .filter(|p| p.status == UserStatus::Active)
-            .ok_or_else(|| unauthorized(REFUSED))?;
+        let profile = profile.filter(|p| p.status == UserStatus::Active).ok_or_else(|| unauthorized(REFUSED))?;
         tracing::Span::current().record("user_id", tracing::field::display(user));
-        Ok(Self {
-            id: user,
-            is_platform_admin: profile.is_platform_admin,
-        })
+        Ok(Self { id: user, is_platform_admin: profile.is_platform_admin })
     }
 }
 
@@ -86,19 +76,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientMeta {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Self(RequestMeta {
-            ip: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-            user_agent: parts
-                .headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            request_id: parts
-                .extensions
-                .get::<RequestId>()
-                .map(|id| id.as_str().to_owned()),
+            ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()),
+            user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            request_id: parts.extensions.get::<RequestId>().map(|id| id.as_str().to_owned()),
         }))
     }
 }
@@ -110,18 +90,12 @@ pub struct PlatformAdmin(pub AuthUser);
 impl FromRequestParts<AppState> for PlatformAdmin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = AuthUser::from_request_parts(parts, state).await?;
         if user.is_platform_admin {
             Ok(Self(user))
         } else {
-            Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "Only platform administrators may do this.",
-            ))
+            Err(ApiError::new(ErrorCode::Forbidden, "Only platform administrators may do this."))
         }
     }
 }
@@ -137,51 +111,30 @@ pub struct TenantCtx {
 }
 
 fn no_such_yacht() -> ApiError {
-    ApiError::new(
-        ErrorCode::NotFound,
-        "No yacht with this id is available to you.",
-    )
+    ApiError::new(ErrorCode::NotFound, "No yacht with this id is available to you.")
 }
 
 impl FromRequestParts<AppState> for TenantCtx {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = AuthUser::from_request_parts(parts, state).await?;
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|_| no_such_yacht())?;
+        let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| no_such_yacht())?;
         // An id that is not even a UUID cannot exist: the same 404 as a yacht of someone else.
         let yacht: YachtId = params
             .iter()
             .find(|(name, _)| *name == "yacht_id")
             .and_then(|(_, value)| value.parse().ok())
             .ok_or_else(no_such_yacht)?;
-        let access = state
-            .directory
-            .access(user.id, yacht)
-            .await?
-            .ok_or_else(no_such_yacht)?;
+        let access = state.directory.access(user.id, yacht).await?.ok_or_else(no_such_yacht)?;
         if access.yacht_status != YachtStatus::Active {
-            return Err(ApiError::new(
-                ErrorCode::YachtSuspended,
-                "This yacht is suspended.",
-            ));
+            return Err(ApiError::new(ErrorCode::YachtSuspended, "This yacht is suspended."));
         }
         if access.membership_status != MembershipStatus::Active {
-            return Err(ApiError::new(
-                ErrorCode::MembershipInactive,
-                "Your membership of this yacht is not active.",
-            ));
+            return Err(ApiError::new(ErrorCode::MembershipInactive, "Your membership of this yacht is not active."));
         }
         tracing::Span::current().record("yacht_id", tracing::field::display(yacht));
-        let location = TenantLocation {
-            server: access.server,
-            database: access.database,
-        };
+        let location = TenantLocation { server: access.server, database: access.database };
         Ok(Self {
             yacht,
             user: user.id,

@@ -38,47 +38,22 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }
 
 /// Responses every operation that takes a JSON body can give.
 const BODY_RESPONSES: [(&str, &str, &str); 4] = [
-    (
-        "400",
-        "MalformedJson",
-        "`malformed_json`: the body is not valid JSON.",
-    ),
-    (
-        "413",
-        "PayloadTooLarge",
-        "`payload_too_large`: the body exceeds the server's limit.",
-    ),
-    (
-        "415",
-        "UnsupportedMediaType",
-        "`unsupported_media_type`: send `Content-Type: application/json`.",
-    ),
-    (
-        "422",
-        "InvalidBody",
-        "`invalid_body` (wrong shape or types) or `validation_failed` (see `errors`).",
-    ),
+    ("400", "MalformedJson", "`malformed_json`: the body is not valid JSON."),
+    ("413", "PayloadTooLarge", "`payload_too_large`: the body exceeds the server's limit."),
+    ("415", "UnsupportedMediaType", "`unsupported_media_type`: send `Content-Type: application/json`."),
+    ("422", "InvalidBody", "`invalid_body` (wrong shape or types) or `validation_failed` (see `errors`)."),
 ];
 
 /// Responses any operation can give, documented once and referenced from every operation.
 const COMMON_RESPONSES: [(&str, &str, &str); 2] = [
-    (
-        "500",
-        "InternalError",
-        "An unexpected server error; the body's `request_id` identifies it in the logs.",
-    ),
+    ("500", "InternalError", "An unexpected server error; the body's `request_id` identifies it in the logs."),
     (
         "503",
         "Unavailable",
@@ -105,22 +80,13 @@ fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {
     for &(_, name, description) in COMMON_RESPONSES.iter().chain(&BODY_RESPONSES) {
         let response = ResponseBuilder::new()
             .description(description)
-            .content(
-                PROBLEM_JSON,
-                Content::new(Some(Ref::from_schema_name("Problem"))),
-            )
+            .content(PROBLEM_JSON, Content::new(Some(Ref::from_schema_name("Problem"))))
             .build();
-        components
-            .responses
-            .insert(name.to_owned(), RefOr::T(response));
+        components.responses.insert(name.to_owned(), RefOr::T(response));
     }
     for item in api.paths.paths.values_mut() {
         for operation in operations_mut(item) {
-            let body_responses: &[_] = if operation.request_body.is_some() {
-                &BODY_RESPONSES
-            } else {
-                &[]
-            };
+            let body_responses: &[_] = if operation.request_body.is_some() { &BODY_RESPONSES } else { &[] };
             for &(status, name, _) in COMMON_RESPONSES.iter().chain(body_responses) {
                 operation
                     .responses

@@ -46,22 +46,13 @@ impl Application {
         let master = prepare_master(settings).await?;
         let state = app_state(settings, master, tenant_servers(settings)?);
         let address = SocketAddr::new(settings.http.host, settings.http.port);
-        let listener = TcpListener::bind(address)
-            .await
-            .with_context(|| format!("binding {address}"))?;
-        Ok(Self {
-            listener,
-            router: router(state, &settings.http),
-            shutdown_grace: settings.http.shutdown_grace,
-        })
+        let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
+        Ok(Self { listener, router: router(state, &settings.http), shutdown_grace: settings.http.shutdown_grace })
     }
 
     /// The port actually bound.
     pub fn port(&self) -> u16 {
-        self.listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_default()
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
     /// Serves until `shutdown` resolves, then drains in-flight requests for up to the grace period.
@@ -78,17 +69,13 @@ impl Application {
             }
         });
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: draining in-flight requests");
-            let _ = stopping_tx.send(());
-        })
-        .into_future();
+        let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tracing::info!("shutting down: draining in-flight requests");
+                let _ = stopping_tx.send(());
+            })
+            .into_future();
         let grace = self.shutdown_grace;
         let result = tokio::select! {
             result = server => result,
@@ -112,10 +99,7 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
     let pool = master.pool().clone();
     let router = TenantRouter::new(servers.clone(), settings.tenancy.limits);
     router.spawn_reaper();
-    let tokens = JwtTokens::new(
-        settings.jwt_secret.expose_secret().as_bytes(),
-        ACCESS_TOKEN_TTL,
-    );
+    let tokens = JwtTokens::new(settings.jwt_secret.expose_secret().as_bytes(), ACCESS_TOKEN_TTL);
     let auth = AuthService::new(
         PgAuthStore::new(pool.clone()),
         Argon2Passwords,
@@ -128,10 +112,7 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
         metrics: telemetry::metrics_handle(),
         auth: Arc::new(auth),
         tokens,
-        supabase: settings
-            .supabase_jwt_secret
-            .as_ref()
-            .map(|s| SupabaseTokens::new(s.expose_secret().as_bytes())),
+        supabase: settings.supabase_jwt_secret.as_ref().map(|s| SupabaseTokens::new(s.expose_secret().as_bytes())),
         directory: PgDirectory::new(pool.clone()),
         passwords: Argon2Passwords,
         router,
@@ -142,12 +123,10 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
 
 /// The tenant servers: `TENANT_DATABASE_URL` as `default`, plus `TENANT_SERVERS`.
 pub fn tenant_servers(settings: &Settings) -> anyhow::Result<TenantServers> {
-    let default =
-        parse_url(settings.tenant_database_url.expose_secret()).context("TENANT_DATABASE_URL")?;
+    let default = parse_url(settings.tenant_database_url.expose_secret()).context("TENANT_DATABASE_URL")?;
     let mut servers = TenantServers::new(default);
     for (key, url) in &settings.tenancy.extra_servers {
-        let options = parse_url(url.expose_secret())
-            .with_context(|| format!("TENANT_SERVERS entry {key}"))?;
+        let options = parse_url(url.expose_secret()).with_context(|| format!("TENANT_SERVERS entry {key}"))?;
         servers = servers.with_server(key.clone(), options);
     }
     Ok(servers)
@@ -156,16 +135,13 @@ pub fn tenant_servers(settings: &Settings) -> anyhow::Result<TenantServers> {
 /// The full router: documented routes, the spec, Swagger UI, and every middleware layer.
 pub fn router(state: AppState, http_settings: &HttpSettings) -> Router {
     let (documented, _) = routes::api_router().split_for_parts();
-    let router = documented
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::spec()))
-        .with_state(state);
+    let router = documented.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::spec())).with_state(state);
     http::layers::apply(router, http_settings)
 }
 
 /// Creates the master database if missing and brings it to the newest schema.
 pub async fn prepare_master(settings: &Settings) -> anyhow::Result<MasterDb> {
-    let options =
-        parse_url(settings.master_database_url.expose_secret()).context("MASTER_DATABASE_URL")?;
+    let options = parse_url(settings.master_database_url.expose_secret()).context("MASTER_DATABASE_URL")?;
     let name = settings.master_database_name();
     let started = tokio::time::Instant::now();
     loop {
@@ -187,14 +163,9 @@ pub async fn prepare_master(settings: &Settings) -> anyhow::Result<MasterDb> {
     }
     let pool = lazy_pool(
         options,
-        PoolSize {
-            max_connections: settings.master_max_connections,
-            acquire_timeout: Duration::from_secs(5),
-        },
+        PoolSize { max_connections: settings.master_max_connections, acquire_timeout: Duration::from_secs(5) },
     );
-    migrate_master(&pool)
-        .await
-        .context("migrating the master database")?;
+    migrate_master(&pool).await.context("migrating the master database")?;
     Ok(MasterDb::new(pool))
 }
 

@@ -10,9 +10,8 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use crate::config::LogFormat;
 
 /// Latency buckets in seconds, from a cache hit to a slow report.
-const LATENCY_BUCKETS: [f64; 14] = [
-    0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-];
+const LATENCY_BUCKETS: [f64; 14] =
+    [0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 /// Installs the global log subscriber. A second call (tests) keeps the first one.
 pub fn init_logging(format: LogFormat, filter: &str) {
@@ -23,11 +22,7 @@ pub fn init_logging(format: LogFormat, filter: &str) {
         .with_ansi(std::io::stderr().is_terminal())
         .with_span_events(FmtSpan::NONE);
     let _already_set = match format {
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
         LogFormat::Pretty => builder.compact().try_init(),
     };
 }
@@ -41,10 +36,7 @@ pub fn metrics_handle() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             PrometheusBuilder::new()
-                .set_buckets_for_metric(
-                    Matcher::Suffix("_duration_seconds".to_owned()),
-                    &LATENCY_BUCKETS,
-                )
+                .set_buckets_for_metric(Matcher::Suffix("_duration_seconds".to_owned()), &LATENCY_BUCKETS)
                 .expect("bucket list is not empty")
                 .install_recorder()
                 .expect("no other metrics recorder is installed in this process")

@@ -12,15 +12,8 @@ pub struct Validation {
 
 impl Validation {
     /// Keeps `result`'s value, or records its error against `field` with `code`.
-    pub fn check<T, E: Display>(
-        &mut self,
-        field: &str,
-        code: &str,
-        result: Result<T, E>,
-    ) -> Option<T> {
-        result
-            .map_err(|e| self.fail(field, code, e.to_string()))
-            .ok()
+    pub fn check<T, E: Display>(&mut self, field: &str, code: &str, result: Result<T, E>) -> Option<T> {
+        result.map_err(|e| self.fail(field, code, e.to_string())).ok()
     }
 
     /// Records a failure unless `ok`.
@@ -31,19 +24,11 @@ impl Validation {
     }
 
     fn fail(&mut self, field: &str, code: &str, message: String) {
-        self.errors.push(FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message,
-        });
+        self.errors.push(FieldError { field: field.to_owned(), code: code.to_owned(), message });
     }
 
     /// `Ok` when nothing failed, else a `validation_failed` problem listing every field.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::validation(self.errors))
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::validation(self.errors)) }
     }
 }

@@ -32,9 +32,7 @@ impl YachtStatus {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Active, Self::Suspended]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        [Self::Active, Self::Suspended].into_iter().find(|s| s.as_str() == raw)
     }
 }
 
@@ -60,16 +58,10 @@ pub struct YachtAccess {
 
 /// Looks people up in the master database.
 pub trait Directory: Send + Sync {
-    fn profile(
-        &self,
-        user: UserId,
-    ) -> impl Future<Output = Result<Option<UserProfile>, StoreError>> + Send;
+    fn profile(&self, user: UserId) -> impl Future<Output = Result<Option<UserProfile>, StoreError>> + Send;
 
     /// Every membership of `user`, in any state, ordered by yacht name.
-    fn memberships(
-        &self,
-        user: UserId,
-    ) -> impl Future<Output = Result<Vec<MembershipSummary>, StoreError>> + Send;
+    fn memberships(&self, user: UserId) -> impl Future<Output = Result<Vec<MembershipSummary>, StoreError>> + Send;
 
     /// The user's membership of `yacht` with its yacht's state and location; `None` when the
     /// user is not a member (or the yacht does not exist: callers must not tell the two apart).

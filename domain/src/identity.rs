@@ -31,11 +31,7 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if well_formed {
-            Ok(Self(email))
-        } else {
-            Err(EmailError::Invalid)
-        }
+        if well_formed { Ok(Self(email)) } else { Err(EmailError::Invalid) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -115,12 +111,7 @@ impl Role {
     pub const fn is_hod(self) -> bool {
         matches!(
             self,
-            Self::ChiefEngineer
-                | Self::Eto
-                | Self::ChiefOfficer
-                | Self::Captain
-                | Self::Manager
-                | Self::Admin
+            Self::ChiefEngineer | Self::Eto | Self::ChiefOfficer | Self::Captain | Self::Manager | Self::Admin
         )
     }
 
@@ -208,19 +199,9 @@ mod tests {
         let hods: Vec<_> = Role::ALL.into_iter().filter(|r| r.is_hod()).collect();
         assert_eq!(
             hods,
-            [
-                Role::Eto,
-                Role::ChiefEngineer,
-                Role::ChiefOfficer,
-                Role::Captain,
-                Role::Manager,
-                Role::Admin
-            ]
+            [Role::Eto, Role::ChiefEngineer, Role::ChiefOfficer, Role::Captain, Role::Manager, Role::Admin]
         );
-        let admins: Vec<_> = Role::ALL
-            .into_iter()
-            .filter(|r| r.is_tenant_admin())
-            .collect();
+        let admins: Vec<_> = Role::ALL.into_iter().filter(|r| r.is_tenant_admin()).collect();
         assert_eq!(admins, [Role::Captain, Role::Manager, Role::Admin]);
     }
 

@@ -48,10 +48,7 @@ pub fn check_change(
 ) -> Result<(), MemberRuleError> {
     require_tenant_admin(actor)?;
     if target.role.rank() > actor.rank() {
-        return Err(MemberRuleError::TargetOutranksActor {
-            own: actor,
-            target: target.role,
-        });
+        return Err(MemberRuleError::TargetOutranksActor { own: actor, target: target.role });
     }
     if let MemberChange::ChangeRole(role) = change {
         require_within_rank(actor, role)?;
@@ -61,8 +58,7 @@ pub fn check_change(
         MemberChange::Suspend | MemberChange::Remove => true,
         MemberChange::Reactivate => false,
     };
-    let is_active_admin =
-        target.status == MembershipStatus::Active && target.role.is_tenant_admin();
+    let is_active_admin = target.status == MembershipStatus::Active && target.role.is_tenant_admin();
     if is_active_admin && loses_admin_capacity && active_tenant_admins <= 1 {
         return Err(MemberRuleError::LastTenantAdmin);
     }
@@ -70,22 +66,11 @@ pub fn check_change(
 }
 
 fn require_tenant_admin(actor: Role) -> Result<(), MemberRuleError> {
-    if actor.is_tenant_admin() {
-        Ok(())
-    } else {
-        Err(MemberRuleError::NotATenantAdmin)
-    }
+    if actor.is_tenant_admin() { Ok(()) } else { Err(MemberRuleError::NotATenantAdmin) }
 }
 
 fn require_within_rank(actor: Role, granted: Role) -> Result<(), MemberRuleError> {
-    if granted.rank() <= actor.rank() {
-        Ok(())
-    } else {
-        Err(MemberRuleError::RoleAboveOwn {
-            own: actor,
-            granted,
-        })
-    }
+    if granted.rank() <= actor.rank() { Ok(()) } else { Err(MemberRuleError::RoleAboveOwn { own: actor, granted }) }
 }
 
 #[cfg(test)]
@@ -102,17 +87,9 @@ mod tests {
     #[test]
     fn only_tenant_admins_manage_members() {
         for actor in Role::ALL {
-            let expected = if actor.is_tenant_admin() {
-                Ok(())
-            } else {
-                Err(MemberRuleError::NotATenantAdmin)
-            };
+            let expected = if actor.is_tenant_admin() { Ok(()) } else { Err(MemberRuleError::NotATenantAdmin) };
             assert_eq!(check_invite(actor, Crew), expected, "{actor} inviting crew");
-            assert_eq!(
-                check_change(actor, target(Crew, Active), Suspend, 2),
-                expected,
-                "{actor} suspending crew"
-            );
+            assert_eq!(check_change(actor, target(Crew, Active), Suspend, 2), expected, "{actor} suspending crew");
         }
     }
 
@@ -127,11 +104,7 @@ mod tests {
             (Admin, Admin, true),
         ];
         for (actor, granted, allowed) in cases {
-            assert_eq!(
-                check_invite(actor, granted).is_ok(),
-                allowed,
-                "{actor} inviting a {granted}"
-            );
+            assert_eq!(check_invite(actor, granted).is_ok(), allowed, "{actor} inviting a {granted}");
             assert_eq!(
                 check_change(actor, target(Engineer, Active), ChangeRole(granted), 2).is_ok(),
                 allowed,
@@ -144,10 +117,7 @@ mod tests {
     fn a_member_who_outranks_the_actor_is_out_of_reach() {
         assert_eq!(
             check_change(Captain, target(Manager, Active), Suspend, 3),
-            Err(MemberRuleError::TargetOutranksActor {
-                own: Captain,
-                target: Manager
-            })
+            Err(MemberRuleError::TargetOutranksActor { own: Captain, target: Manager })
         );
         assert!(check_change(Manager, target(Captain, Active), Suspend, 3).is_ok());
     }
@@ -160,10 +130,7 @@ mod tests {
                 Err(MemberRuleError::LastTenantAdmin),
                 "{change:?}"
             );
-            assert!(
-                check_change(Admin, target(Admin, Active), change, 2).is_ok(),
-                "{change:?} with another admin"
-            );
+            assert!(check_change(Admin, target(Admin, Active), change, 2).is_ok(), "{change:?} with another admin");
         }
     }
 
@@ -176,10 +143,7 @@ mod tests {
     #[test]
     fn members_who_are_not_active_admins_never_trigger_the_last_admin_rule() {
         for status in [Invited, Suspended] {
-            assert!(
-                check_change(Admin, target(Admin, status), Remove, 1).is_ok(),
-                "{status:?}"
-            );
+            assert!(check_change(Admin, target(Admin, status), Remove, 1).is_ok(), "{status:?}");
         }
         assert!(check_change(Captain, target(Engineer, Active), Remove, 1).is_ok());
     }

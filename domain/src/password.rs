@@ -59,21 +59,9 @@ mod tests {
 
     #[test]
     fn weak_passwords_are_refused_with_the_reason() {
-        assert_eq!(
-            check_new_password("short", &email()),
-            Err(PasswordError::TooShort)
-        );
-        assert_eq!(
-            check_new_password(&"ab".repeat(65), &email()),
-            Err(PasswordError::TooLong)
-        );
-        assert_eq!(
-            check_new_password("my-Captain-password", &email()),
-            Err(PasswordError::ContainsEmail)
-        );
-        assert_eq!(
-            check_new_password("aaaaaaaaaaaaaa", &email()),
-            Err(PasswordError::Repetitive)
-        );
+        assert_eq!(check_new_password("short", &email()), Err(PasswordError::TooShort));
+        assert_eq!(check_new_password(&"ab".repeat(65), &email()), Err(PasswordError::TooLong));
+        assert_eq!(check_new_password("my-Captain-password", &email()), Err(PasswordError::ContainsEmail));
+        assert_eq!(check_new_password("aaaaaaaaaaaaaa", &email()), Err(PasswordError::Repetitive));
     }
 }

@@ -101,10 +101,7 @@ mod tests {
     #[test]
     fn database_names_that_need_no_quoting_are_accepted() {
         for ok in ["aurora", "_t", "tenant_0001", &"a".repeat(63)] {
-            assert_eq!(
-                DatabaseName::parse(ok).map(|n| n.to_string()),
-                Ok(ok.to_owned())
-            );
+            assert_eq!(DatabaseName::parse(ok).map(|n| n.to_string()), Ok(ok.to_owned()));
         }
     }
 
@@ -122,20 +119,14 @@ mod tests {
         for (raw, expected) in cases {
             assert_eq!(DatabaseName::parse(raw), Err(expected), "{raw:?}");
         }
-        assert_eq!(
-            DatabaseName::parse(&"a".repeat(64)),
-            Err(NameError::TooLong { max: 63 })
-        );
+        assert_eq!(DatabaseName::parse(&"a".repeat(64)), Err(NameError::TooLong { max: 63 }));
     }
 
     #[test]
     fn server_keys_are_short_identifiers() {
         assert_eq!(ServerKey::default_server().as_str(), "default");
         assert!(ServerKey::parse("eu_west").is_ok());
-        assert_eq!(
-            ServerKey::parse(&"k".repeat(33)),
-            Err(NameError::TooLong { max: 32 })
-        );
+        assert_eq!(ServerKey::parse(&"k".repeat(33)), Err(NameError::TooLong { max: 32 }));
         assert_eq!(ServerKey::parse("EU"), Err(NameError::BadStart));
     }
 }

@@ -73,24 +73,13 @@ impl ImoNumber {
     /// Accepts `9074729` or `IMO 9074729`; checks the check digit.
     pub fn parse(raw: &str) -> Result<Self, YachtFieldError> {
         let trimmed = raw.trim();
-        let digits = trimmed
-            .strip_prefix("IMO")
-            .or_else(|| trimmed.strip_prefix("imo"))
-            .unwrap_or(trimmed)
-            .trim();
-        let values: Vec<u32> = digits
-            .chars()
-            .map(|c| c.to_digit(10))
-            .collect::<Option<_>>()
-            .ok_or(YachtFieldError::ImoFormat)?;
+        let digits = trimmed.strip_prefix("IMO").or_else(|| trimmed.strip_prefix("imo")).unwrap_or(trimmed).trim();
+        let values: Vec<u32> =
+            digits.chars().map(|c| c.to_digit(10)).collect::<Option<_>>().ok_or(YachtFieldError::ImoFormat)?;
         if values.len() != 7 {
             return Err(YachtFieldError::ImoFormat);
         }
-        let weighted: u32 = values[..6]
-            .iter()
-            .zip((2..=7).rev())
-            .map(|(digit, weight)| digit * weight)
-            .sum();
+        let weighted: u32 = values[..6].iter().zip((2..=7).rev()).map(|(digit, weight)| digit * weight).sum();
         if weighted % 10 != values[6] {
             return Err(YachtFieldError::ImoCheckDigit);
         }
@@ -114,10 +103,7 @@ pub enum Placement {
     /// A database of its own, created on `server`.
     NewDatabase { server: ServerKey },
     /// An existing, registered tenant database shared with other yachts.
-    Existing {
-        server: ServerKey,
-        database: DatabaseName,
-    },
+    Existing { server: ServerKey, database: DatabaseName },
 }
 
 /// A yacht to provision.
@@ -149,9 +135,7 @@ impl MigrationStatus {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Pending, Self::Migrating, Self::Ok, Self::Failed]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        [Self::Pending, Self::Migrating, Self::Ok, Self::Failed].into_iter().find(|s| s.as_str() == raw)
     }
 }
 
@@ -238,9 +222,7 @@ pub trait YachtRegistry: Send + Sync {
 
     fn yachts(&self) -> impl Future<Output = Result<Vec<Yacht>, StoreError>> + Send;
 
-    fn tenant_databases(
-        &self,
-    ) -> impl Future<Output = Result<Vec<TenantDatabase>, StoreError>> + Send;
+    fn tenant_databases(&self) -> impl Future<Output = Result<Vec<TenantDatabase>, StoreError>> + Send;
 }
 
 /// Creates tenant databases and brings them to the newest schema.
@@ -260,10 +242,7 @@ pub enum ProvisionError {
     #[error("tenant server {0} is not configured")]
     UnknownServer(ServerKey),
     #[error("no tenant database {database} is registered on server {server}")]
-    UnknownTenantDatabase {
-        server: ServerKey,
-        database: DatabaseName,
-    },
+    UnknownTenantDatabase { server: ServerKey, database: DatabaseName },
     #[error("tenant database {0} is not migrated; run `pipeline-core migrate`")]
     TenantDatabaseNotReady(DatabaseName),
     #[error("another yacht has this IMO number")]
@@ -291,13 +270,9 @@ pub async fn provision_yacht<R: YachtRegistry, P: TenantProvisioner>(
     let id = YachtId::generate();
     let tenant_database = match &new.placement {
         Placement::Existing { server, database } => {
-            let existing = registry
-                .tenant_database(server, database)
-                .await?
-                .ok_or_else(|| ProvisionError::UnknownTenantDatabase {
-                    server: server.clone(),
-                    database: database.clone(),
-                })?;
+            let existing = registry.tenant_database(server, database).await?.ok_or_else(|| {
+                ProvisionError::UnknownTenantDatabase { server: server.clone(), database: database.clone() }
+            })?;
             if existing.migration_status != MigrationStatus::Ok {
                 return Err(ProvisionError::TenantDatabaseNotReady(database.clone()));
             }
@@ -310,20 +285,15 @@ pub async fn provision_yacht<R: YachtRegistry, P: TenantProvisioner>(
             let database = dedicated_database_name(id);
             let registered = registry.register_tenant_database(server, &database).await?;
             let outcome = provisioner.create_and_migrate(server, &database).await;
-            registry
-                .record_migration(registered, outcome.clone())
-                .await?;
+            registry.record_migration(registered, outcome.clone()).await?;
             outcome.map_err(ProvisionError::Migration)?;
             registered
         }
     };
-    registry
-        .insert_yacht(id, new, tenant_database, audit)
-        .await
-        .map_err(|e| match e {
-            InsertYachtError::ImoTaken => ProvisionError::ImoTaken,
-            InsertYachtError::Store(e) => ProvisionError::Store(e),
-        })
+    registry.insert_yacht(id, new, tenant_database, audit).await.map_err(|e| match e {
+        InsertYachtError::ImoTaken => ProvisionError::ImoTaken,
+        InsertYachtError::Store(e) => ProvisionError::Store(e),
+    })
 }
 
 #[cfg(test)]
@@ -332,49 +302,21 @@ mod tests {
 
     #[test]
     fn imo_numbers_need_seven_digits_and_a_valid_check_digit() {
-        assert_eq!(
-            ImoNumber::parse("9074729").map(|i| i.to_string()),
-            Ok("9074729".to_owned())
-        );
-        assert_eq!(
-            ImoNumber::parse(" IMO 9074729 ").map(|i| i.to_string()),
-            Ok("9074729".to_owned())
-        );
-        assert_eq!(
-            ImoNumber::parse("9074728"),
-            Err(YachtFieldError::ImoCheckDigit)
-        );
+        assert_eq!(ImoNumber::parse("9074729").map(|i| i.to_string()), Ok("9074729".to_owned()));
+        assert_eq!(ImoNumber::parse(" IMO 9074729 ").map(|i| i.to_string()), Ok("9074729".to_owned()));
+        assert_eq!(ImoNumber::parse("9074728"), Err(YachtFieldError::ImoCheckDigit));
         for bad in ["907472", "90747290", "IMO-9074729", "9O74729", ""] {
-            assert_eq!(
-                ImoNumber::parse(bad),
-                Err(YachtFieldError::ImoFormat),
-                "{bad:?}"
-            );
+            assert_eq!(ImoNumber::parse(bad), Err(YachtFieldError::ImoFormat), "{bad:?}");
         }
     }
 
     #[test]
     fn names_and_flags_are_trimmed_and_bounded() {
-        assert_eq!(
-            YachtName::parse("  M/Y Aurora ").map(|n| n.as_str().to_owned()),
-            Ok("M/Y Aurora".to_owned())
-        );
-        assert_eq!(
-            YachtName::parse("   "),
-            Err(YachtFieldError::Length { max: 100 })
-        );
-        assert_eq!(
-            YachtName::parse(&"a".repeat(101)),
-            Err(YachtFieldError::Length { max: 100 })
-        );
-        assert_eq!(
-            YachtName::parse("Aurora\u{0}"),
-            Err(YachtFieldError::ControlCharacter)
-        );
-        assert_eq!(
-            FlagState::parse("K"),
-            Err(YachtFieldError::Length { max: 60 })
-        );
+        assert_eq!(YachtName::parse("  M/Y Aurora ").map(|n| n.as_str().to_owned()), Ok("M/Y Aurora".to_owned()));
+        assert_eq!(YachtName::parse("   "), Err(YachtFieldError::Length { max: 100 }));
+        assert_eq!(YachtName::parse(&"a".repeat(101)), Err(YachtFieldError::Length { max: 100 }));
+        assert_eq!(YachtName::parse("Aurora\u{0}"), Err(YachtFieldError::ControlCharacter));
+        assert_eq!(FlagState::parse("K"), Err(YachtFieldError::Length { max: 60 }));
         assert!(FlagState::parse("Cayman Islands").is_ok());
     }
 

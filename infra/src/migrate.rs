@@ -29,11 +29,7 @@ pub async fn migrate_master(pool: &PgPool) -> Result<(), MigrateError> {
 
 /// The newest schema version the tenant migrations produce.
 pub fn latest_tenant_version() -> i64 {
-    TENANT_MIGRATIONS
-        .iter()
-        .map(|m| m.version)
-        .max()
-        .unwrap_or(0)
+    TENANT_MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 /// Why one tenant database could not be migrated.
@@ -63,15 +59,11 @@ pub struct TenantOutcome {
 /// Migrates every registered tenant database, one at a time, recording each outcome.
 ///
 /// Errors only when the master database itself fails; tenant failures are in the outcomes.
-pub async fn migrate_all_tenants(
-    master: &PgPool,
-    servers: &TenantServers,
-) -> Result<Vec<TenantOutcome>, sqlx::Error> {
-    let registered: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
-        "SELECT id, server_key, name FROM tenant_databases ORDER BY server_key, name",
-    )
-    .fetch_all(master)
-    .await?;
+pub async fn migrate_all_tenants(master: &PgPool, servers: &TenantServers) -> Result<Vec<TenantOutcome>, sqlx::Error> {
+    let registered: Vec<(uuid::Uuid, String, String)> =
+        sqlx::query_as("SELECT id, server_key, name FROM tenant_databases ORDER BY server_key, name")
+            .fetch_all(master)
+            .await?;
 
     let mut outcomes = Vec::with_capacity(registered.len());
     for (id, server_key, database) in registered {
@@ -85,19 +77,13 @@ pub async fn migrate_all_tenants(
                 tracing::error!(%server_key, %database, %error, "tenant migration failed");
             }
         }
-        outcomes.push(TenantOutcome {
-            server_key,
-            database,
-            result,
-        });
+        outcomes.push(TenantOutcome { server_key, database, result });
     }
     Ok(outcomes)
 }
 
 /// Runs the tenant migrations on one database and returns the schema version reached.
-pub async fn migrate_tenant_database(
-    options: &PgConnectOptions,
-) -> Result<i64, TenantMigrationError> {
+pub async fn migrate_tenant_database(options: &PgConnectOptions) -> Result<i64, TenantMigrationError> {
     // A one-connection pool rather than a bare connection: `Migrator::run` over `&mut
     // PgConnection` yields a future that is not `Send` for every lifetime, which async ports need.
     let pool = PgPoolOptions::new()
@@ -106,9 +92,7 @@ pub async fn migrate_tenant_database(
         .connect_with(options.clone())
         .await
         .map_err(|e| match e {
-            sqlx::Error::PoolTimedOut => {
-                TenantMigrationError::ConnectTimeout(TENANT_CONNECT_TIMEOUT)
-            }
+            sqlx::Error::PoolTimedOut => TenantMigrationError::ConnectTimeout(TENANT_CONNECT_TIMEOUT),
             other => TenantMigrationError::Connect(other),
         })?;
     let migrated = TENANT_MIGRATIONS.run(&pool).await;
@@ -122,16 +106,10 @@ async fn migrate_registered(
     server_key: &str,
     database: &str,
 ) -> Result<i64, TenantMigrationError> {
-    let key =
-        ServerKey::parse(server_key).map_err(|_| TenantMigrationError::InvalidRegistryRow {
-            field: "server_key",
-            value: server_key.to_owned(),
-        })?;
-    let name =
-        DatabaseName::parse(database).map_err(|_| TenantMigrationError::InvalidRegistryRow {
-            field: "name",
-            value: database.to_owned(),
-        })?;
+    let key = ServerKey::parse(server_key)
+        .map_err(|_| TenantMigrationError::InvalidRegistryRow { field: "server_key", value: server_key.to_owned() })?;
+    let name = DatabaseName::parse(database)
+        .map_err(|_| TenantMigrationError::InvalidRegistryRow { field: "name", value: database.to_owned() })?;
     let options = servers
         .database_options(&key, &name)
         .ok_or_else(|| TenantMigrationError::UnknownServer(server_key.to_owned()))?;
@@ -139,13 +117,11 @@ async fn migrate_registered(
 }
 
 async fn record_start(master: &PgPool, id: uuid::Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE tenant_databases SET migration_status = 'migrating', last_error = NULL WHERE id = $1",
-    )
-    .bind(id)
-    .execute(master)
-    .await
-    .map(|_| ())
+    sqlx::query("UPDATE tenant_databases SET migration_status = 'migrating', last_error = NULL WHERE id = $1")
+        .bind(id)
+        .execute(master)
+        .await
+        .map(|_| ())
 }
 
 pub(crate) async fn record_outcome(
@@ -162,11 +138,11 @@ pub(crate) async fn record_outcome(
         )
         .bind(id)
         .bind(version),
-        Err(error) => sqlx::query(
-            "UPDATE tenant_databases SET migration_status = 'failed', last_error = $2 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(error),
+        Err(error) => {
+            sqlx::query("UPDATE tenant_databases SET migration_status = 'failed', last_error = $2 WHERE id = $1")
+                .bind(id)
+                .bind(error)
+        }
     };
     query.execute(master).await.map(|_| ())
 }

@@ -51,24 +51,14 @@ pub async fn ensure_database(options: &PgConnectOptions) -> Result<bool, sqlx::E
         Err(e) => return Err(e),
     }
     let database = options.get_database().unwrap_or_default();
-    let mut conn =
-        PgConnection::connect_with(&options.clone().database(MAINTENANCE_DATABASE)).await?;
+    let mut conn = PgConnection::connect_with(&options.clone().database(MAINTENANCE_DATABASE)).await?;
     // Identifiers cannot be bound as parameters; quote_ident makes the name inert.
-    let created = sqlx::query(AssertSqlSafe(format!(
-        "CREATE DATABASE {}",
-        quote_ident(database)
-    )))
-    .execute(&mut conn)
-    .await;
+    let created =
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {}", quote_ident(database)))).execute(&mut conn).await;
     conn.close().await?;
     match created {
         Ok(_) => Ok(true),
-        Err(sqlx::Error::Database(e))
-            if matches!(
-                e.code().as_deref(),
-                Some(DUPLICATE_DATABASE | UNIQUE_VIOLATION)
-            ) =>
-        {
+        Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some(DUPLICATE_DATABASE | UNIQUE_VIOLATION)) => {
             Ok(false)
         }
         Err(e) => Err(e),
@@ -85,15 +75,12 @@ pub fn quote_ident(ident: &str) -> String {
 pub fn store_error(error: sqlx::Error) -> pms_domain::store::StoreError {
     use pms_domain::store::{StoreError, Unavailable};
     match &error {
-        sqlx::Error::Io(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Tls(_) => StoreError::new(Unavailable(error.to_string())),
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
+            StoreError::new(Unavailable(error.to_string()))
+        }
         // 08xxx connection exceptions, 57P0x shutdown/crash, 53300 too many connections.
         sqlx::Error::Database(db)
-            if db
-                .code()
-                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c == "53300") =>
+            if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c == "53300") =>
         {
             StoreError::new(Unavailable(error.to_string()))
         }
@@ -113,8 +100,7 @@ mod tests {
 
     #[test]
     fn urls_keep_their_database_and_gain_an_application_name() {
-        let options =
-            parse_url("postgres://u:p@localhost:5433/pipeline_master").expect("valid url");
+        let options = parse_url("postgres://u:p@localhost:5433/pipeline_master").expect("valid url");
         assert_eq!(options.get_database(), Some("pipeline_master"));
         assert_eq!(options.get_application_name(), Some(APPLICATION_NAME));
     }

@@ -19,9 +19,7 @@ pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-012
 pub fn server_url() -> String {
     std::env::var("TEST_DATABASE_URL")
         .map(|url| url.trim_end_matches('/').to_owned())
-        .expect(
-            "TEST_DATABASE_URL is not set: run the tests with `make test`, which starts PostgreSQL",
-        )
+        .expect("TEST_DATABASE_URL is not set: run the tests with `make test`, which starts PostgreSQL")
 }
 
 /// A database name no other test uses.
@@ -31,9 +29,7 @@ pub fn unique_database_name(prefix: &str) -> String {
 
 /// A connection to the server's maintenance database, for test set-up and inspection.
 pub async fn admin_connection() -> PgConnection {
-    PgConnection::connect(&format!("{}/postgres", server_url()))
-        .await
-        .expect("connecting to the test server")
+    PgConnection::connect(&format!("{}/postgres", server_url())).await.expect("connecting to the test server")
 }
 
 /// A small pool on one database of the test server.
@@ -58,10 +54,7 @@ pub async fn create_database(prefix: &str) -> String {
 /// The environment the app and binary get in tests: a fresh master database, port 0, loopback.
 pub fn base_environment(master_database: &str) -> HashMap<String, String> {
     HashMap::from([
-        (
-            "MASTER_DATABASE_URL".to_owned(),
-            format!("{}/{master_database}", server_url()),
-        ),
+        ("MASTER_DATABASE_URL".to_owned(), format!("{}/{master_database}", server_url())),
         ("HOST".to_owned(), "127.0.0.1".to_owned()),
         ("PORT".to_owned(), "0".to_owned()),
         ("JWT_SECRET".to_owned(), TEST_JWT_SECRET.to_owned()),
@@ -89,11 +82,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent")
+        self.client.get(self.url(path)).send().await.expect("request sent")
     }
 
     /// A pool on this app's master database, for checking what was written.
@@ -113,11 +102,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     let master_database = unique_database_name("master");
     let mut env = base_environment(&master_database);
     adjust(&mut env);
-    let settings =
-        Settings::from_lookup(|name| env.get(name).cloned()).expect("test settings are valid");
-    let app = Application::build(&settings)
-        .await
-        .expect("the application builds");
+    let settings = Settings::from_lookup(|name| env.get(name).cloned()).expect("test settings are valid");
+    let app = Application::build(&settings).await.expect("the application builds");
     let port = app.port();
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async move {
@@ -157,18 +143,12 @@ pub fn binary() -> PathBuf {
         .and_then(|deps| deps.parent())
         .map(|profile| profile.join("pipeline-core"))
         .expect("target directory layout");
-    assert!(
-        path.exists(),
-        "{} is missing: build it with `cargo build -p pms-api` (make test does)",
-        path.display()
-    );
+    assert!(path.exists(), "{} is missing: build it with `cargo build -p pms-api` (make test does)", path.display());
     path
 }
 
 /// A command running the binary with exactly `env` as its environment.
-pub fn binary_command<S: std::hash::BuildHasher>(
-    env: &HashMap<String, String, S>,
-) -> tokio::process::Command {
+pub fn binary_command<S: std::hash::BuildHasher>(env: &HashMap<String, String, S>) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(binary());
     command.env_clear().envs(env).kill_on_drop(true);
     command
@@ -203,12 +183,7 @@ pub const TEST_PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
     /// Sends `body` as JSON to `path`, with a bearer token when given.
-    pub async fn post_json(
-        &self,
-        path: &str,
-        body: &serde_json::Value,
-        token: Option<&str>,
-    ) -> reqwest::Response {
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value, token: Option<&str>) -> reqwest::Response {
         let mut request = self.client.post(self.url(path)).json(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -218,25 +193,12 @@ impl TestApp {
 
     /// GET with a bearer token.
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request sent")
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request sent")
     }
 
     /// Inserts an active user straight into the master database (test set-up only).
-    pub async fn create_user(
-        &self,
-        email: &str,
-        password: &str,
-        is_platform_admin: bool,
-    ) -> uuid::Uuid {
-        let hash = pms_infra::auth::passwords::Argon2Passwords
-            .hash(password)
-            .await
-            .expect("hashes");
+    pub async fn create_user(&self, email: &str, password: &str, is_platform_admin: bool) -> uuid::Uuid {
+        let hash = pms_infra::auth::passwords::Argon2Passwords.hash(password).await.expect("hashes");
         sqlx::query_scalar(
             "INSERT INTO users (email, display_name, password_hash, is_platform_admin)
              VALUES ($1, $2, $3, $4) RETURNING id",
@@ -252,23 +214,15 @@ impl TestApp {
 
     /// Signs in and returns the token response, panicking unless it succeeds.
     pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
-        let response = self
-            .post_json(
-                "/v1/auth/login",
-                &serde_json::json!({"email": email, "password": password}),
-                None,
-            )
-            .await;
+        let response =
+            self.post_json("/v1/auth/login", &serde_json::json!({"email": email, "password": password}), None).await;
         assert_eq!(response.status(), 200, "login as {email}");
         response.json().await.expect("token response")
     }
 
     /// The access token of a fresh sign-in.
     pub async fn access_token(&self, email: &str, password: &str) -> String {
-        self.login(email, password).await["access_token"]
-            .as_str()
-            .expect("access token")
-            .to_owned()
+        self.login(email, password).await["access_token"].as_str().expect("access token").to_owned()
     }
 }
 
@@ -276,10 +230,7 @@ impl TestApp {
 pub async fn problem(response: reqwest::Response) -> (u16, serde_json::Value) {
     let status = response.status().as_u16();
     assert_eq!(
-        response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()),
         Some("application/problem+json"),
         "status {status} is problem+json"
     );
@@ -290,9 +241,7 @@ pub async fn problem(response: reqwest::Response) -> (u16, serde_json::Value) {
 pub async fn migrated_tenant_database() -> String {
     let name = create_database("tenant").await;
     let options = pms_infra::postgres::parse_url(&format!("{}/{name}", server_url())).expect("url");
-    pms_infra::migrate::migrate_tenant_database(&options)
-        .await
-        .expect("tenant migrations apply");
+    pms_infra::migrate::migrate_tenant_database(&options).await.expect("tenant migrations apply");
     name
 }
 

@@ -96,10 +96,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(variable: &'static str, problem: impl Into<String>) -> Self {
-        Self {
-            variable,
-            problem: problem.into(),
-        }
+        Self { variable, problem: problem.into() }
     }
 }
 
@@ -116,18 +113,12 @@ impl Settings {
 
     /// Reads settings through `lookup`; an empty value counts as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut env = Env {
-            lookup,
-            production: false,
-        };
+        let mut env = Env { lookup, production: false };
         let app_env = match env.var("APP_ENV").as_deref() {
             None | Some("development" | "dev" | "local") => AppEnv::Development,
             Some("production" | "prod") => AppEnv::Production,
             Some(other) => {
-                return Err(ConfigError::new(
-                    "APP_ENV",
-                    format!("expected development or production, got {other:?}"),
-                ));
+                return Err(ConfigError::new("APP_ENV", format!("expected development or production, got {other:?}")));
             }
         };
         env.production = app_env == AppEnv::Production;
@@ -143,9 +134,7 @@ impl Settings {
             tenancy: env.tenancy()?,
             jwt_secret: jwt_secret.into(),
             jwt_secret_generated,
-            refresh_token_ttl: Duration::from_secs(
-                24 * 3600 * env.positive("REFRESH_TOKEN_TTL_DAYS", 30u64)?,
-            ),
+            refresh_token_ttl: Duration::from_secs(24 * 3600 * env.positive("REFRESH_TOKEN_TTL_DAYS", 30u64)?),
             supabase_jwt_secret: env.supabase_secret()?,
             llm: env.llm()?,
             log_format,
@@ -169,9 +158,7 @@ struct Env<F> {
 
 impl<F: Fn(&str) -> Option<String>> Env<F> {
     fn var(&self, name: &'static str) -> Option<String> {
-        (self.lookup)(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
+        (self.lookup)(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
     }
 
     fn parse_or<T>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
@@ -180,8 +167,7 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         T::Err: std::fmt::Display,
     {
         self.var(name).map_or(Ok(default), |v| {
-            v.parse()
-                .map_err(|e| ConfigError::new(name, format!("invalid value {v:?} ({e})")))
+            v.parse().map_err(|e| ConfigError::new(name, format!("invalid value {v:?} ({e})")))
         })
     }
 
@@ -191,11 +177,7 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         T::Err: std::fmt::Display,
     {
         let value = self.parse_or(name, default)?;
-        if value > T::default() {
-            Ok(value)
-        } else {
-            Err(ConfigError::new(name, "must be greater than zero"))
-        }
+        if value > T::default() { Ok(value) } else { Err(ConfigError::new(name, "must be greater than zero")) }
     }
 
     fn required_in_production(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
@@ -211,10 +193,7 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             .unwrap_or_else(|| DEFAULT_MASTER_DATABASE_URL.to_owned());
         let parsed = parse_postgres_url("MASTER_DATABASE_URL", &master)?;
         if parsed.path().trim_start_matches('/').is_empty() {
-            return Err(ConfigError::new(
-                "MASTER_DATABASE_URL",
-                "must name a database, e.g. …/pipeline_master",
-            ));
+            return Err(ConfigError::new("MASTER_DATABASE_URL", "must name a database, e.g. …/pipeline_master"));
         }
         let tenant = match self.var("TENANT_DATABASE_URL") {
             Some(url) => {
@@ -229,18 +208,12 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     fn tenancy(&self) -> Result<TenancySettings, ConfigError> {
         const VAR: &str = "TENANT_SERVERS";
         let mut extra_servers = Vec::new();
-        for entry in self
-            .var(VAR)
-            .unwrap_or_default()
-            .split(';')
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-        {
-            let (key, url) = entry.split_once('=').ok_or_else(|| {
-                ConfigError::new(VAR, "expected key=postgres://… entries separated by ';'")
-            })?;
-            let key = ServerKey::parse(key.trim())
-                .map_err(|e| ConfigError::new(VAR, format!("server key {key:?} {e}")))?;
+        for entry in self.var(VAR).unwrap_or_default().split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let (key, url) = entry
+                .split_once('=')
+                .ok_or_else(|| ConfigError::new(VAR, "expected key=postgres://… entries separated by ';'"))?;
+            let key =
+                ServerKey::parse(key.trim()).map_err(|e| ConfigError::new(VAR, format!("server key {key:?} {e}")))?;
             if key.as_str() == ServerKey::DEFAULT || extra_servers.iter().any(|(k, _)| k == &key) {
                 return Err(ConfigError::new(
                     VAR,
@@ -257,24 +230,15 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             acquire_wait: Duration::from_millis(self.positive("TENANT_ACQUIRE_TIMEOUT_MS", 2000)?),
         };
         if limits.pool_size > limits.connection_budget {
-            return Err(ConfigError::new(
-                "TENANT_POOL_SIZE",
-                "must not exceed TENANT_CONNECTION_BUDGET",
-            ));
+            return Err(ConfigError::new("TENANT_POOL_SIZE", "must not exceed TENANT_CONNECTION_BUDGET"));
         }
-        Ok(TenancySettings {
-            extra_servers,
-            limits,
-        })
+        Ok(TenancySettings { extra_servers, limits })
     }
 
     fn jwt_secret(&self) -> Result<(String, bool), ConfigError> {
         match self.required_in_production("JWT_SECRET")? {
             Some(secret) if secret.len() >= MIN_JWT_SECRET_LEN => Ok((secret, false)),
-            Some(_) => Err(ConfigError::new(
-                "JWT_SECRET",
-                format!("must be at least {MIN_JWT_SECRET_LEN} characters"),
-            )),
+            Some(_) => Err(ConfigError::new("JWT_SECRET", format!("must be at least {MIN_JWT_SECRET_LEN} characters"))),
             None => Ok((Alphanumeric.sample_string(&mut rand::rng(), 48), true)),
         }
     }
@@ -302,9 +266,7 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         Ok(LlmSettings {
             api_key: self.var("OPENAI_API_KEY").map(SecretString::from),
             base_url,
-            model: self
-                .var("OPENAI_MODEL")
-                .unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned()),
+            model: self.var("OPENAI_MODEL").unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned()),
         })
     }
 
@@ -314,17 +276,11 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             Some("json") => LogFormat::Json,
             None | Some("pretty") => LogFormat::Pretty,
             Some(other) => {
-                return Err(ConfigError::new(
-                    "LOG_FORMAT",
-                    format!("expected json or pretty, got {other:?}"),
-                ));
+                return Err(ConfigError::new("LOG_FORMAT", format!("expected json or pretty, got {other:?}")));
             }
         };
-        let filter = self
-            .var("RUST_LOG")
-            .unwrap_or_else(|| DEFAULT_LOG_FILTER.to_owned());
-        tracing_subscriber::EnvFilter::try_new(&filter)
-            .map_err(|e| ConfigError::new("RUST_LOG", e.to_string()))?;
+        let filter = self.var("RUST_LOG").unwrap_or_else(|| DEFAULT_LOG_FILTER.to_owned());
+        tracing_subscriber::EnvFilter::try_new(&filter).map_err(|e| ConfigError::new("RUST_LOG", e.to_string()))?;
         Ok((format, filter))
     }
 
@@ -341,13 +297,9 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
 }
 
 fn parse_postgres_url(variable: &'static str, raw: &str) -> Result<Url, ConfigError> {
-    let url =
-        Url::parse(raw).map_err(|e| ConfigError::new(variable, format!("not a URL ({e})")))?;
+    let url = Url::parse(raw).map_err(|e| ConfigError::new(variable, format!("not a URL ({e})")))?;
     if !matches!(url.scheme(), "postgres" | "postgresql") {
-        return Err(ConfigError::new(
-            variable,
-            "must start with postgres:// or postgresql://",
-        ));
+        return Err(ConfigError::new(variable, "must start with postgres:// or postgresql://"));
     }
     Ok(url)
 }
@@ -363,17 +315,13 @@ fn parse_cors(raw: Option<String>) -> Result<CorsOrigins, ConfigError> {
         .map(str::trim)
         .filter(|o| !o.is_empty())
         .map(|origin| {
-            let valid = Url::parse(origin)
-                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.path() == "/");
-            valid
-                .then(|| HeaderValue::from_str(origin.trim_end_matches('/')).ok())
-                .flatten()
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        "CORS_ALLOWED_ORIGINS",
-                        format!("{origin:?} is not an origin like https://app.example.com"),
-                    )
-                })
+            let valid = Url::parse(origin).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.path() == "/");
+            valid.then(|| HeaderValue::from_str(origin.trim_end_matches('/')).ok()).flatten().ok_or_else(|| {
+                ConfigError::new(
+                    "CORS_ALLOWED_ORIGINS",
+                    format!("{origin:?} is not an origin like https://app.example.com"),
+                )
+            })
         })
         .collect::<Result<Vec<_>, _>>()
         .map(CorsOrigins::List)

@@ -3,10 +3,7 @@ use std::collections::HashMap;
 use super::*;
 
 fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
+    let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     Settings::from_lookup(|name| map.get(name).cloned())
 }
 
@@ -16,10 +13,7 @@ fn an_empty_environment_gives_working_development_defaults() {
     assert_eq!(s.app_env, AppEnv::Development);
     assert_eq!(s.http.port, 8080);
     assert_eq!(s.master_database_name(), "pipeline_master");
-    assert_eq!(
-        s.tenant_database_url.expose_secret(),
-        s.master_database_url.expose_secret()
-    );
+    assert_eq!(s.tenant_database_url.expose_secret(), s.master_database_url.expose_secret());
     assert!(s.jwt_secret_generated);
     assert!(s.jwt_secret.expose_secret().len() >= MIN_JWT_SECRET_LEN);
     assert_eq!(s.log_format, LogFormat::Pretty);
@@ -30,11 +24,8 @@ fn an_empty_environment_gives_working_development_defaults() {
 fn production_requires_a_database_url_and_a_jwt_secret() {
     let err = settings(&[("APP_ENV", "production")]).expect_err("must refuse");
     assert_eq!(err.variable, "MASTER_DATABASE_URL");
-    let err = settings(&[
-        ("APP_ENV", "production"),
-        ("MASTER_DATABASE_URL", "postgres://db/m"),
-    ])
-    .expect_err("must refuse");
+    let err =
+        settings(&[("APP_ENV", "production"), ("MASTER_DATABASE_URL", "postgres://db/m")]).expect_err("must refuse");
     assert_eq!(err.variable, "JWT_SECRET");
     let ok = settings(&[
         ("APP_ENV", "production"),
@@ -66,25 +57,17 @@ fn each_bad_value_names_its_variable() {
         ("MASTER_DB_MAX_CONNECTIONS", "0"),
         ("REFRESH_TOKEN_TTL_DAYS", "0"),
         ("SUPABASE_JWT_SECRET", "short"),
-        (
-            "CORS_ALLOWED_ORIGINS",
-            "https://ok.example,javascript:alert(1)",
-        ),
+        ("CORS_ALLOWED_ORIGINS", "https://ok.example,javascript:alert(1)"),
     ];
     for (variable, value) in cases {
-        let err = settings(&[(variable, value)])
-            .expect_err(&format!("{variable}={value} must be refused"));
+        let err = settings(&[(variable, value)]).expect_err(&format!("{variable}={value} must be refused"));
         assert_eq!(err.variable, *variable, "{variable}={value}: {err}");
     }
 }
 
 #[test]
 fn cors_origins_are_parsed_as_a_list_or_a_wildcard() {
-    let s = settings(&[(
-        "CORS_ALLOWED_ORIGINS",
-        "https://app.example.com, http://localhost:3000/",
-    )])
-    .expect("valid");
+    let s = settings(&[("CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000/")]).expect("valid");
     assert_eq!(
         s.http.cors,
         CorsOrigins::List(vec![
@@ -92,51 +75,25 @@ fn cors_origins_are_parsed_as_a_list_or_a_wildcard() {
             HeaderValue::from_static("http://localhost:3000"),
         ])
     );
-    assert_eq!(
-        settings(&[("CORS_ALLOWED_ORIGINS", "*")])
-            .expect("valid")
-            .http
-            .cors,
-        CorsOrigins::Any
-    );
+    assert_eq!(settings(&[("CORS_ALLOWED_ORIGINS", "*")]).expect("valid").http.cors, CorsOrigins::Any);
 }
 
 #[test]
 fn the_tenant_server_defaults_to_the_master_server() {
-    let s = settings(&[
-        ("MASTER_DATABASE_URL", "postgres://u@db:6543/m"),
-        ("TENANT_DATABASE_URL", ""),
-    ])
-    .expect("valid");
-    assert_eq!(
-        s.tenant_database_url.expose_secret(),
-        "postgres://u@db:6543/m"
-    );
+    let s = settings(&[("MASTER_DATABASE_URL", "postgres://u@db:6543/m"), ("TENANT_DATABASE_URL", "")]).expect("valid");
+    assert_eq!(s.tenant_database_url.expose_secret(), "postgres://u@db:6543/m");
 }
 
 #[test]
 fn named_tenant_servers_are_parsed_in_order() {
-    let s = settings(&[(
-        "TENANT_SERVERS",
-        "eu=postgres://a@eu-db/x; us=postgres://b@us-db/y;",
-    )])
-    .expect("valid");
-    let keys: Vec<&str> = s
-        .tenancy
-        .extra_servers
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .collect();
+    let s = settings(&[("TENANT_SERVERS", "eu=postgres://a@eu-db/x; us=postgres://b@us-db/y;")]).expect("valid");
+    let keys: Vec<&str> = s.tenancy.extra_servers.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(keys, ["eu", "us"]);
-    assert_eq!(
-        s.tenancy.extra_servers[1].1.expose_secret(),
-        "postgres://b@us-db/y"
-    );
+    assert_eq!(s.tenancy.extra_servers[1].1.expose_secret(), "postgres://b@us-db/y");
 }
 
 #[test]
 fn a_pool_cannot_be_bigger_than_the_budget() {
-    let err = settings(&[("TENANT_CONNECTION_BUDGET", "4"), ("TENANT_POOL_SIZE", "5")])
-        .expect_err("refused");
+    let err = settings(&[("TENANT_CONNECTION_BUDGET", "4"), ("TENANT_POOL_SIZE", "5")]).expect_err("refused");
     assert_eq!(err.variable, "TENANT_POOL_SIZE");
 }

@@ -29,10 +29,9 @@ where
 
 fn reject(rejection: &JsonRejection) -> ApiError {
     match rejection {
-        JsonRejection::JsonSyntaxError(_) => ApiError::new(
-            ErrorCode::MalformedJson,
-            "The request body is not valid JSON.",
-        ),
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiError::new(ErrorCode::MalformedJson, "The request body is not valid JSON.")
+        }
         // The serde message names the field and what was wrong with it; it describes only the
         // caller's own input.
         JsonRejection::JsonDataError(e) => ApiError::new(ErrorCode::InvalidBody, e.body_text()),
@@ -40,10 +39,9 @@ fn reject(rejection: &JsonRejection) -> ApiError {
             ErrorCode::UnsupportedMediaType,
             "Send the body as JSON with `Content-Type: application/json`.",
         ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            "The request body is larger than the server accepts.",
-        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(ErrorCode::PayloadTooLarge, "The request body is larger than the server accepts.")
+        }
         other => ApiError::new(ErrorCode::BadRequest, other.body_text()),
     }
 }

@@ -27,9 +27,7 @@ where
     let limit = http.request_timeout;
     let router = router
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
-        .layer(from_fn(move |request: Request, next: Next| {
-            deadline(limit, request, next)
-        }))
+        .layer(from_fn(move |request: Request, next: Next| deadline(limit, request, next)))
         .layer(CatchPanicLayer::custom(panic_to_problem))
         .layer(from_fn(ensure_problem_json));
     let router = match cors_layer(&http.cors) {
@@ -48,13 +46,7 @@ fn cors_layer(origins: &CorsOrigins) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(allow_origin)
-            .allow_methods([
-                Method::GET,
-                Method::POST,
-                Method::PUT,
-                Method::PATCH,
-                Method::DELETE,
-            ])
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
             .allow_headers([
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,

@@ -19,30 +19,20 @@ pub async fn ensure_problem_json(request: Request, next: Next) -> Response {
     }
     let (code, detail) = match status {
         StatusCode::NOT_FOUND => (ErrorCode::NotFound, "No route matches this path."),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            ErrorCode::MethodNotAllowed,
-            "This path does not support the request's method; see the Allow header.",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            ErrorCode::PayloadTooLarge,
-            "The request body is larger than the server accepts.",
-        ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            ErrorCode::UnsupportedMediaType,
-            "The request body's media type is not accepted here.",
-        ),
-        StatusCode::UNPROCESSABLE_ENTITY => (
-            ErrorCode::InvalidBody,
-            "The request body could not be processed.",
-        ),
-        s if s.is_server_error() => (
-            ErrorCode::InternalError,
-            "An unexpected error occurred; quote the request id when reporting it.",
-        ),
-        _ => (
-            ErrorCode::BadRequest,
-            "The request could not be understood.",
-        ),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            (ErrorCode::MethodNotAllowed, "This path does not support the request's method; see the Allow header.")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            (ErrorCode::PayloadTooLarge, "The request body is larger than the server accepts.")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            (ErrorCode::UnsupportedMediaType, "The request body's media type is not accepted here.")
+        }
+        StatusCode::UNPROCESSABLE_ENTITY => (ErrorCode::InvalidBody, "The request body could not be processed."),
+        s if s.is_server_error() => {
+            (ErrorCode::InternalError, "An unexpected error occurred; quote the request id when reporting it.")
+        }
+        _ => (ErrorCode::BadRequest, "The request could not be understood."),
     };
     let allow = response.headers().get(header::ALLOW).cloned();
     let mut rewritten = ApiError::new(code, detail).into_response();
@@ -64,23 +54,16 @@ fn is_problem_json(response: &Response) -> bool {
 pub async fn deadline(limit: Duration, request: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => ApiError::new(
-            ErrorCode::Timeout,
-            format!(
-                "The request did not finish within {} seconds.",
-                limit.as_secs()
-            ),
-        )
-        .with_retry_after(1)
-        .into_response(),
+        Err(_) => {
+            ApiError::new(ErrorCode::Timeout, format!("The request did not finish within {} seconds.", limit.as_secs()))
+                .with_retry_after(1)
+                .into_response()
+        }
     }
 }
 
 /// Renders a caught panic as a 500 problem; the panic message goes to the log only.
-#[allow(
-    clippy::needless_pass_by_value,
-    reason = "the signature CatchPanicLayer calls"
-)]
+#[allow(clippy::needless_pass_by_value, reason = "the signature CatchPanicLayer calls")]
 pub fn panic_to_problem(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let message = panic
         .downcast_ref::<String>()

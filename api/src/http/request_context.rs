@@ -19,11 +19,7 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
     let request_id = RequestId::from_header(request.headers().get(X_REQUEST_ID));
     request.extensions_mut().insert(request_id.clone());
     let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or(UNMATCHED_ROUTE, MatchedPath::as_str)
-        .to_owned();
+    let route = request.extensions().get::<MatchedPath>().map_or(UNMATCHED_ROUTE, MatchedPath::as_str).to_owned();
 
     let span = tracing::info_span!(
         "request",
@@ -33,11 +29,7 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
         yacht_id = tracing::field::Empty,
         user_id = tracing::field::Empty,
     );
-    let mut response = request_id
-        .clone()
-        .scope(next.run(request))
-        .instrument(span.clone())
-        .await;
+    let mut response = request_id.clone().scope(next.run(request)).instrument(span.clone()).await;
 
     let status = response.status();
     let elapsed = started.elapsed();
@@ -49,16 +41,10 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
             tracing::info!(status = status.as_u16(), latency_ms, "request finished");
         }
     });
-    let labels = [
-        ("method", method),
-        ("route", route),
-        ("status", status.as_u16().to_string()),
-    ];
+    let labels = [("method", method), ("route", route), ("status", status.as_u16().to_string())];
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
 
-    response
-        .headers_mut()
-        .insert(X_REQUEST_ID, request_id.header_value());
+    response.headers_mut().insert(X_REQUEST_ID, request_id.header_value());
     response
 }

@@ -55,9 +55,7 @@ impl fmt::Display for RequestId {
 
 fn is_acceptable(id: &str) -> bool {
     (1..=MAX_LEN).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
 /// The id of the request being handled on this task, if any.
@@ -86,10 +84,7 @@ mod tests {
             Some(HeaderValue::from_static("quote\"d")),
         ] {
             let id = RequestId::from_header(header.as_ref());
-            assert!(
-                uuid::Uuid::parse_str(id.as_str()).is_ok(),
-                "{header:?} gave {id}"
-            );
+            assert!(uuid::Uuid::parse_str(id.as_str()).is_ok(), "{header:?} gave {id}");
         }
     }
 

@@ -32,19 +32,11 @@ fn app() -> Router {
         body_limit_bytes: 64,
         request_timeout: Duration::from_millis(100),
         shutdown_grace: Duration::from_secs(1),
-        cors: CorsOrigins::List(vec![header::HeaderValue::from_static(
-            "https://app.example.com",
-        )]),
+        cors: CorsOrigins::List(vec![header::HeaderValue::from_static("https://app.example.com")]),
     };
     let router = Router::new()
-        .route(
-            "/readings",
-            post(|ApiJson(_): ApiJson<Reading>| async { StatusCode::NO_CONTENT }),
-        )
-        .route(
-            "/slow",
-            get(|| async { tokio::time::sleep(Duration::from_secs(5)).await }),
-        )
+        .route("/readings", post(|ApiJson(_): ApiJson<Reading>| async { StatusCode::NO_CONTENT }))
+        .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await }))
         .route("/panics", get(panics));
     layers::apply(router, &settings)
 }
@@ -58,30 +50,15 @@ async fn send(request: Request<Body>) -> (StatusCode, header::HeaderMap, Value) 
 }
 
 fn post_json(body: &'static str) -> Request<Body> {
-    Request::post("/readings")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-        .expect("request")
+    Request::post("/readings").header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).expect("request")
 }
 
 #[tokio::test]
 async fn body_rejections_are_problems_with_stable_codes() {
     let cases: [(Request<Body>, StatusCode, &str); 5] = [
-        (
-            post_json("{\"hours\": "),
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-        ),
-        (
-            post_json("{\"hours\": \"many\"}"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-        ),
-        (
-            post_json("{}"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-        ),
+        (post_json("{\"hours\": "), StatusCode::BAD_REQUEST, "malformed_json"),
+        (post_json("{\"hours\": \"many\"}"), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (post_json("{}"), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
         (
             Request::post("/readings")
                 .header(header::CONTENT_TYPE, "text/plain")
@@ -93,10 +70,7 @@ async fn body_rejections_are_problems_with_stable_codes() {
         (
             Request::post("/readings")
                 .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(format!(
-                    "{{\"hours\": 1, \"pad\": \"{}\"}}",
-                    "x".repeat(100)
-                )))
+                .body(Body::from(format!("{{\"hours\": 1, \"pad\": \"{}\"}}", "x".repeat(100))))
                 .expect("request"),
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
@@ -107,10 +81,7 @@ async fn body_rejections_are_problems_with_stable_codes() {
         assert_eq!(got, status, "{code}: {body}");
         assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
         assert_eq!(body["code"], code);
-        assert_eq!(
-            body["request_id"],
-            headers["x-request-id"].to_str().expect("ascii")
-        );
+        assert_eq!(body["request_id"], headers["x-request-id"].to_str().expect("ascii"));
     }
     let (status, _, _) = send(post_json("{\"hours\": 12450}")).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "a valid body passes");
@@ -119,16 +90,12 @@ async fn body_rejections_are_problems_with_stable_codes() {
 #[tokio::test]
 async fn the_invalid_body_detail_names_the_field() {
     let (_, _, body) = send(post_json("{\"hours\": -1}")).await;
-    assert!(
-        body["detail"].as_str().is_some_and(|d| d.contains("hours")),
-        "{body}"
-    );
+    assert!(body["detail"].as_str().is_some_and(|d| d.contains("hours")), "{body}");
 }
 
 #[tokio::test]
 async fn a_request_past_the_deadline_is_a_retryable_timeout() {
-    let (status, headers, body) =
-        send(Request::get("/slow").body(Body::empty()).expect("request")).await;
+    let (status, headers, body) = send(Request::get("/slow").body(Body::empty()).expect("request")).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["code"], "timeout");
     assert_eq!(headers[header::RETRY_AFTER], "1");
@@ -136,12 +103,7 @@ async fn a_request_past_the_deadline_is_a_retryable_timeout() {
 
 #[tokio::test]
 async fn a_panic_is_a_500_problem_that_hides_the_message() {
-    let (status, _, body) = send(
-        Request::get("/panics")
-            .body(Body::empty())
-            .expect("request"),
-    )
-    .await;
+    let (status, _, body) = send(Request::get("/panics").body(Body::empty()).expect("request")).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body["code"], "internal_error");
     assert!(!body.to_string().contains("secret internals"));
@@ -155,18 +117,12 @@ async fn cors_allows_configured_origins_only() {
             .uri("/readings")
             .header(header::ORIGIN, origin)
             .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
-            .header(
-                header::ACCESS_CONTROL_REQUEST_HEADERS,
-                "content-type,idempotency-key",
-            )
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type,idempotency-key")
             .body(Body::empty())
             .expect("request")
     };
     let (_, allowed, _) = send(preflight("https://app.example.com")).await;
-    assert_eq!(
-        allowed[header::ACCESS_CONTROL_ALLOW_ORIGIN],
-        "https://app.example.com"
-    );
+    assert_eq!(allowed[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
     let (_, refused, _) = send(preflight("https://evil.example")).await;
     assert!(refused.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 }

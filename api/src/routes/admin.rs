@@ -8,8 +8,8 @@ use pms_domain::directory::YachtStatus;
 use pms_domain::ids::YachtId;
 use pms_domain::tenancy::{DatabaseName, ServerKey};
 use pms_domain::yacht::{
-    AuditContext, FlagState, ImoNumber, NewYacht, Placement, ProvisionError, TenantDatabase, Yacht,
-    YachtName, YachtRegistry as _, provision_yacht,
+    AuditContext, FlagState, ImoNumber, NewYacht, Placement, ProvisionError, TenantDatabase, Yacht, YachtName,
+    YachtRegistry as _, provision_yacht,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -77,10 +77,7 @@ impl From<Yacht> for YachtView {
             imo_number: y.imo_number,
             flag_state: y.flag_state,
             status: y.status.as_str(),
-            tenant_database: TenantLocationView {
-                server: y.server.to_string(),
-                database: y.database.to_string(),
-            },
+            tenant_database: TenantLocationView { server: y.server.to_string(), database: y.database.to_string() },
             created_at: y.created_at,
         }
     }
@@ -130,36 +127,24 @@ pub struct TenantDatabaseList {
 }
 
 fn audit(admin: PlatformAdmin) -> AuditContext {
-    AuditContext {
-        actor: admin.0.id,
-        request_id: current_request_id(),
-    }
+    AuditContext { actor: admin.0.id, request_id: current_request_id() }
 }
 
 fn parse_request(body: CreateYachtRequest) -> Result<NewYacht, ApiError> {
     let mut v = Validation::default();
     let name = v.check("name", "invalid", YachtName::parse(&body.name));
-    let imo_number = body
-        .imo_number
-        .as_deref()
-        .and_then(|raw| v.check("imo_number", "invalid", ImoNumber::parse(raw)));
-    let flag_state = body
-        .flag_state
-        .as_deref()
-        .and_then(|raw| v.check("flag_state", "invalid", FlagState::parse(raw)));
+    let imo_number = body.imo_number.as_deref().and_then(|raw| v.check("imo_number", "invalid", ImoNumber::parse(raw)));
+    let flag_state = body.flag_state.as_deref().and_then(|raw| v.check("flag_state", "invalid", FlagState::parse(raw)));
     let placement = body.tenant_database.unwrap_or_default();
     let server = v.check(
         "tenant_database.server",
         "invalid",
         ServerKey::parse(placement.server.as_deref().unwrap_or(ServerKey::DEFAULT)),
     );
-    let database = placement.database.as_deref().map(|raw| {
-        v.check(
-            "tenant_database.database",
-            "invalid",
-            DatabaseName::parse(raw),
-        )
-    });
+    let database = placement
+        .database
+        .as_deref()
+        .map(|raw| v.check("tenant_database.database", "invalid", DatabaseName::parse(raw)));
     v.finish()?;
     let server = server.expect("validated");
     Ok(NewYacht {
@@ -167,10 +152,7 @@ fn parse_request(body: CreateYachtRequest) -> Result<NewYacht, ApiError> {
         imo_number,
         flag_state,
         placement: match database {
-            Some(database) => Placement::Existing {
-                server,
-                database: database.expect("validated"),
-            },
+            Some(database) => Placement::Existing { server, database: database.expect("validated") },
             None => Placement::NewDatabase { server },
         },
     })
@@ -178,23 +160,15 @@ fn parse_request(body: CreateYachtRequest) -> Result<NewYacht, ApiError> {
 
 fn provision_error(error: ProvisionError) -> ApiError {
     let field = |field: &str, message: String| {
-        ApiError::validation(vec![FieldError {
-            field: field.to_owned(),
-            code: "unknown".to_owned(),
-            message,
-        }])
+        ApiError::validation(vec![FieldError { field: field.to_owned(), code: "unknown".to_owned(), message }])
     };
     match error {
         ProvisionError::UnknownServer(_) => field("tenant_database.server", error.to_string()),
-        ProvisionError::UnknownTenantDatabase { .. } => {
-            field("tenant_database.database", error.to_string())
-        }
+        ProvisionError::UnknownTenantDatabase { .. } => field("tenant_database.database", error.to_string()),
         ProvisionError::TenantDatabaseNotReady(_) | ProvisionError::ImoTaken => {
             ApiError::new(ErrorCode::Conflict, error.to_string())
         }
-        ProvisionError::Migration(cause) => {
-            ApiError::internal(anyhow::anyhow!("provisioning failed: {cause}"))
-        }
+        ProvisionError::Migration(cause) => ApiError::internal(anyhow::anyhow!("provisioning failed: {cause}")),
         ProvisionError::Store(e) => e.into(),
     }
 }
@@ -222,9 +196,8 @@ pub async fn create_yacht(
     ApiJson(body): ApiJson<CreateYachtRequest>,
 ) -> Result<(StatusCode, Json<YachtView>), ApiError> {
     let new = parse_request(body)?;
-    let yacht = provision_yacht(&state.registry, &state.provisioner, &new, &audit(admin))
-        .await
-        .map_err(provision_error)?;
+    let yacht =
+        provision_yacht(&state.registry, &state.provisioner, &new, &audit(admin)).await.map_err(provision_error)?;
     Ok((StatusCode::CREATED, Json(yacht.into())))
 }
 
@@ -240,14 +213,9 @@ pub async fn create_yacht(
         (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
-pub async fn list_yachts(
-    State(state): State<AppState>,
-    _admin: PlatformAdmin,
-) -> Result<Json<YachtList>, ApiError> {
+pub async fn list_yachts(State(state): State<AppState>, _admin: PlatformAdmin) -> Result<Json<YachtList>, ApiError> {
     let yachts = state.registry.yachts().await?;
-    Ok(Json(YachtList {
-        items: yachts.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(YachtList { items: yachts.into_iter().map(Into::into).collect() }))
 }
 
 async fn set_status(
@@ -325,7 +293,5 @@ pub async fn list_tenants(
     _admin: PlatformAdmin,
 ) -> Result<Json<TenantDatabaseList>, ApiError> {
     let tenants = state.registry.tenant_databases().await?;
-    Ok(Json(TenantDatabaseList {
-        items: tenants.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(TenantDatabaseList { items: tenants.into_iter().map(Into::into).collect() }))
 }

@@ -104,27 +104,17 @@ fn usable(memberships: Vec<MembershipSummary>) -> Vec<MembershipView> {
     memberships
         .into_iter()
         .filter(|m| m.status == MembershipStatus::Active && m.yacht_status == YachtStatus::Active)
-        .map(|m| MembershipView {
-            yacht_id: m.yacht_id.as_uuid(),
-            yacht_name: m.yacht_name,
-            role: m.role.to_string(),
-        })
+        .map(|m| MembershipView { yacht_id: m.yacht_id.as_uuid(), yacht_name: m.yacht_name, role: m.role.to_string() })
         .collect()
 }
 
-async fn who(
-    state: &AppState,
-    user: pms_domain::ids::UserId,
-) -> Result<(UserView, Vec<MembershipView>), ApiError> {
+async fn who(state: &AppState, user: pms_domain::ids::UserId) -> Result<(UserView, Vec<MembershipView>), ApiError> {
     let profile = state
         .directory
         .profile(user)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("signed-in user {user} vanished")))?;
-    Ok((
-        profile.into(),
-        usable(state.directory.memberships(user).await?),
-    ))
+    Ok((profile.into(), usable(state.directory.memberships(user).await?)))
 }
 
 /// Shapes a session for the client.
@@ -171,40 +161,24 @@ pub async fn login(
 ) -> Result<Json<TokenResponse>, ApiError> {
     let mut validation = Validation::default();
     let email = validation.check("email", "invalid_format", Email::parse(&body.email));
-    validation.require(
-        !body.password.is_empty(),
-        "password",
-        "required",
-        "must not be empty",
-    );
-    validation.require(
-        body.password.len() <= MAX_PASSWORD_BYTES,
-        "password",
-        "too_long",
-        "must be at most 1024 bytes",
-    );
+    validation.require(!body.password.is_empty(), "password", "required", "must not be empty");
+    validation.require(body.password.len() <= MAX_PASSWORD_BYTES, "password", "too_long", "must be at most 1024 bytes");
     validation.finish()?;
     let email = email.expect("validated above");
-    let session = state
-        .auth
-        .login(&email, &body.password, Utc::now(), &meta)
-        .await
-        .map_err(|e| match e {
-            LoginError::InvalidCredentials => ApiError::new(
-                ErrorCode::InvalidCredentials,
-                "The email or password is wrong.",
-            ),
-            LoginError::AccountDisabled => ApiError::new(
-                ErrorCode::AccountDisabled,
-                "This account is disabled; contact your yacht's admin.",
-            ),
-            LoginError::Throttled { retry_after } => ApiError::new(
-                ErrorCode::TooManyAttempts,
-                "Too many failed attempts for this email; wait before trying again.",
-            )
-            .with_retry_after(ceil_secs(retry_after)),
-            LoginError::Store(e) => e.into(),
-        })?;
+    let session = state.auth.login(&email, &body.password, Utc::now(), &meta).await.map_err(|e| match e {
+        LoginError::InvalidCredentials => {
+            ApiError::new(ErrorCode::InvalidCredentials, "The email or password is wrong.")
+        }
+        LoginError::AccountDisabled => {
+            ApiError::new(ErrorCode::AccountDisabled, "This account is disabled; contact your yacht's admin.")
+        }
+        LoginError::Throttled { retry_after } => ApiError::new(
+            ErrorCode::TooManyAttempts,
+            "Too many failed attempts for this email; wait before trying again.",
+        )
+        .with_retry_after(ceil_secs(retry_after)),
+        LoginError::Store(e) => e.into(),
+    })?;
     Ok(Json(token_response(&state, session).await?))
 }
 
@@ -229,8 +203,14 @@ pub async fn refresh(
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let session = state.auth.refresh(&body.refresh_token, Utc::now(), &meta).await.map_err(|e| match e {
-        RefreshError::InvalidToken => ApiError::new(ErrorCode::InvalidRefreshToken, "The refresh token is invalid, expired or revoked; sign in again."),
-        RefreshError::ReuseDetected => ApiError::new(ErrorCode::RefreshTokenReused, "This refresh token was already used; all sessions from that sign-in are revoked. Sign in again."),
+        RefreshError::InvalidToken => ApiError::new(
+            ErrorCode::InvalidRefreshToken,
+            "The refresh token is invalid, expired or revoked; sign in again.",
+        ),
+        RefreshError::ReuseDetected => ApiError::new(
+            ErrorCode::RefreshTokenReused,
+            "This refresh token was already used; all sessions from that sign-in are revoked. Sign in again.",
+        ),
         RefreshError::Store(e) => e.into(),
     })?;
     Ok(Json(token_response(&state, session).await?))
@@ -267,10 +247,7 @@ pub async fn logout(
         (status = UNAUTHORIZED, description = "`unauthorized`: no valid access token.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
-pub async fn me(
-    State(state): State<AppState>,
-    user: AuthUser,
-) -> Result<Json<MeResponse>, ApiError> {
+pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<MeResponse>, ApiError> {
     let (user, memberships) = who(&state, user.id).await?;
     Ok(Json(MeResponse { user, memberships }))
 }

@@ -80,11 +80,7 @@ pub async fn health() -> Json<HealthView> {
 pub async fn ready(State(state): State<AppState>) -> Result<Json<ReadinessView>, ApiError> {
     let started = Instant::now();
     let unreachable = |source: anyhow::Error| {
-        ApiError::unavailable(
-            "The master database is unreachable.",
-            READY_RETRY_AFTER_SECS,
-            source,
-        )
+        ApiError::unavailable("The master database is unreachable.", READY_RETRY_AFTER_SECS, source)
     };
     match tokio::time::timeout(READY_CHECK_TIMEOUT, state.master.ping()).await {
         Ok(Ok(())) => Ok(Json(ReadinessView {
@@ -96,9 +92,7 @@ pub async fn ready(State(state): State<AppState>) -> Result<Json<ReadinessView>,
             }],
         })),
         Ok(Err(e)) => Err(unreachable(e.into())),
-        Err(_) => Err(unreachable(anyhow::anyhow!(
-            "master database ping timed out after {READY_CHECK_TIMEOUT:?}"
-        ))),
+        Err(_) => Err(unreachable(anyhow::anyhow!("master database ping timed out after {READY_CHECK_TIMEOUT:?}"))),
     }
 }
 
@@ -112,11 +106,5 @@ pub async fn ready(State(state): State<AppState>) -> Result<Json<ReadinessView>,
         content_type = "text/plain; version=0.0.4")),
 )]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        state.metrics.render(),
-    )
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
 }

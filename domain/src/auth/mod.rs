@@ -31,9 +31,7 @@ impl UserStatus {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Invited, Self::Active, Self::Disabled]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        [Self::Invited, Self::Active, Self::Disabled].into_iter().find(|s| s.as_str() == raw)
     }
 }
 
@@ -61,11 +59,8 @@ pub struct ThrottlePolicy {
 }
 
 impl ThrottlePolicy {
-    pub const DEFAULT: Self = Self {
-        free_attempts: 5,
-        first_lock: Duration::from_secs(30),
-        max_lock: Duration::from_secs(15 * 60),
-    };
+    pub const DEFAULT: Self =
+        Self { free_attempts: 5, first_lock: Duration::from_secs(30), max_lock: Duration::from_secs(15 * 60) };
 
     /// How long to lock after the `failures`-th consecutive failure, if at all.
     pub fn lock_after(&self, failures: u32) -> Option<Duration> {
@@ -110,15 +105,9 @@ pub enum RevokeReason {
 /// Storage of accounts, throttles, refresh tokens and auth events. Each method is one atomic
 /// change together with its auth event.
 pub trait AuthStore: Send + Sync {
-    fn throttle(
-        &self,
-        email: &Email,
-    ) -> impl Future<Output = Result<Option<Throttle>, StoreError>> + Send;
+    fn throttle(&self, email: &Email) -> impl Future<Output = Result<Option<Throttle>, StoreError>> + Send;
 
-    fn credentials(
-        &self,
-        email: &Email,
-    ) -> impl Future<Output = Result<Option<Credentials>, StoreError>> + Send;
+    fn credentials(&self, email: &Email) -> impl Future<Output = Result<Option<Credentials>, StoreError>> + Send;
 
     /// Records a failed attempt (and the new lock, if any) for `email`.
     fn record_failure(
@@ -167,6 +156,11 @@ pub trait PasswordVerifier: Send + Sync {
     /// Verifies `password` against `hash`; with no hash, spends the same effort and says no, so
     /// response times do not reveal which accounts exist.
     fn verify(&self, password: &str, hash: Option<&str>) -> impl Future<Output = bool> + Send;
+}
+
+/// Hashes new passwords.
+pub trait PasswordHasher: Send + Sync {
+    fn hash(&self, password: &str) -> impl Future<Output = Result<String, StoreError>> + Send;
 }
 
 /// Mints access and refresh tokens.
@@ -222,24 +216,16 @@ pub struct AuthService<S, P, T> {
 }
 
 impl<S: AuthStore, P: PasswordVerifier, T: TokenMinter> AuthService<S, P, T> {
-    pub fn new(
-        store: S,
-        passwords: P,
-        tokens: T,
-        policy: ThrottlePolicy,
-        refresh_ttl: Duration,
-    ) -> Self {
-        Self {
-            store,
-            passwords,
-            tokens,
-            policy,
-            refresh_ttl,
-        }
+    pub fn new(store: S, passwords: P, tokens: T, policy: ThrottlePolicy, refresh_ttl: Duration) -> Self {
+        Self { store, passwords, tokens, policy, refresh_ttl }
     }
 
     pub fn store(&self) -> &S {
         &self.store
+    }
+
+    pub fn passwords(&self) -> &P {
+        &self.passwords
     }
 
     /// Signs in with email and password.
@@ -250,32 +236,20 @@ impl<S: AuthStore, P: PasswordVerifier, T: TokenMinter> AuthService<S, P, T> {
         now: Timestamp,
         meta: &RequestMeta,
     ) -> Result<Session, LoginError> {
-        if let Some(locked_until) = self
-            .store
-            .throttle(email)
-            .await?
-            .and_then(|t| t.locked_until)
+        if let Some(locked_until) = self.store.throttle(email).await?.and_then(|t| t.locked_until)
             && locked_until > now
         {
             self.store.record_throttled(email, meta).await?;
-            let retry_after = (locked_until - now)
-                .to_std()
-                .unwrap_or_default()
-                .max(Duration::from_secs(1));
+            let retry_after = (locked_until - now).to_std().unwrap_or_default().max(Duration::from_secs(1));
             return Err(LoginError::Throttled { retry_after });
         }
         let account = self.store.credentials(email).await?;
         let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
         if !self.passwords.verify(password, hash).await {
             let failures = self.store.throttle(email).await?.map_or(0, |t| t.failures) + 1;
-            let locked_until = self
-                .policy
-                .lock_after(failures)
-                .and_then(|d| chrono::Duration::from_std(d).ok())
-                .map(|d| now + d);
-            self.store
-                .record_failure(email, account.map(|a| a.user_id), locked_until, meta)
-                .await?;
+            let locked_until =
+                self.policy.lock_after(failures).and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| now + d);
+            self.store.record_failure(email, account.map(|a| a.user_id), locked_until, meta).await?;
             return Err(LoginError::InvalidCredentials);
         }
         let account = account.ok_or(LoginError::InvalidCredentials)?;
@@ -284,48 +258,32 @@ impl<S: AuthStore, P: PasswordVerifier, T: TokenMinter> AuthService<S, P, T> {
             UserStatus::Disabled => return Err(LoginError::AccountDisabled),
             UserStatus::Invited => return Err(LoginError::InvalidCredentials),
         }
+        Ok(self.issue_session(email, account.user_id, now, meta).await?)
+    }
+
+    /// Starts a session for a user whose identity was proven another way (an accepted invitation).
+    pub async fn issue_session(
+        &self,
+        email: &Email,
+        user: UserId,
+        now: Timestamp,
+        meta: &RequestMeta,
+    ) -> Result<Session, StoreError> {
         let (refresh_token, hash) = self.tokens.refresh_token();
-        let refresh = NewRefreshToken {
-            hash,
-            expires_at: self.refresh_expiry(now),
-        };
-        self.store
-            .start_session(email, account.user_id, refresh, meta)
-            .await?;
-        let (access_token, expires_in) = self.tokens.access_token(account.user_id, now)?;
-        Ok(Session {
-            user_id: account.user_id,
-            access_token,
-            expires_in,
-            refresh_token,
-        })
+        let refresh = NewRefreshToken { hash, expires_at: self.refresh_expiry(now) };
+        self.store.start_session(email, user, refresh, meta).await?;
+        let (access_token, expires_in) = self.tokens.access_token(user, now)?;
+        Ok(Session { user_id: user, access_token, expires_in, refresh_token })
     }
 
     /// Exchanges a refresh token for a new pair; the presented token can never be used again.
-    pub async fn refresh(
-        &self,
-        presented: &str,
-        now: Timestamp,
-        meta: &RequestMeta,
-    ) -> Result<Session, RefreshError> {
+    pub async fn refresh(&self, presented: &str, now: Timestamp, meta: &RequestMeta) -> Result<Session, RefreshError> {
         let (refresh_token, hash) = self.tokens.refresh_token();
-        let replacement = NewRefreshToken {
-            hash,
-            expires_at: self.refresh_expiry(now),
-        };
-        match self
-            .store
-            .rotate_refresh(self.tokens.hash_refresh_token(presented), replacement, meta)
-            .await?
-        {
+        let replacement = NewRefreshToken { hash, expires_at: self.refresh_expiry(now) };
+        match self.store.rotate_refresh(self.tokens.hash_refresh_token(presented), replacement, meta).await? {
             Rotation::Rotated { user_id } => {
                 let (access_token, expires_in) = self.tokens.access_token(user_id, now)?;
-                Ok(Session {
-                    user_id,
-                    access_token,
-                    expires_in,
-                    refresh_token,
-                })
+                Ok(Session { user_id, access_token, expires_in, refresh_token })
             }
             Rotation::ReuseDetected { .. } => Err(RefreshError::ReuseDetected),
             Rotation::Invalid => Err(RefreshError::InvalidToken),
@@ -334,13 +292,7 @@ impl<S: AuthStore, P: PasswordVerifier, T: TokenMinter> AuthService<S, P, T> {
 
     /// Ends the session a refresh token belongs to (its whole family).
     pub async fn logout(&self, presented: &str, meta: &RequestMeta) -> Result<(), StoreError> {
-        self.store
-            .revoke_family(
-                self.tokens.hash_refresh_token(presented),
-                RevokeReason::Logout,
-                meta,
-            )
-            .await
+        self.store.revoke_family(self.tokens.hash_refresh_token(presented), RevokeReason::Logout, meta).await
     }
 
     fn refresh_expiry(&self, now: Timestamp) -> Timestamp {

@@ -19,12 +19,7 @@ struct FakeStore {
 
 impl AuthStore for FakeStore {
     async fn throttle(&self, email: &Email) -> Result<Option<Throttle>, StoreError> {
-        Ok(self
-            .throttles
-            .lock()
-            .expect("lock")
-            .get(email.as_str())
-            .copied())
+        Ok(self.throttles.lock().expect("lock").get(email.as_str()).copied())
     }
     async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
         Ok(self.accounts.get(email.as_str()).cloned())
@@ -37,23 +32,14 @@ impl AuthStore for FakeStore {
         _: &RequestMeta,
     ) -> Result<(), StoreError> {
         let mut throttles = self.throttles.lock().expect("lock");
-        let entry = throttles.entry(email.to_string()).or_insert(Throttle {
-            failures: 0,
-            locked_until: None,
-        });
+        let entry = throttles.entry(email.to_string()).or_insert(Throttle { failures: 0, locked_until: None });
         entry.failures += 1;
         entry.locked_until = locked_until;
-        self.events
-            .lock()
-            .expect("lock")
-            .push(format!("failed {email}"));
+        self.events.lock().expect("lock").push(format!("failed {email}"));
         Ok(())
     }
     async fn record_throttled(&self, email: &Email, _: &RequestMeta) -> Result<(), StoreError> {
-        self.events
-            .lock()
-            .expect("lock")
-            .push(format!("throttled {email}"));
+        self.events.lock().expect("lock").push(format!("throttled {email}"));
         Ok(())
     }
     async fn start_session(
@@ -67,20 +53,10 @@ impl AuthStore for FakeStore {
         self.sessions.lock().expect("lock").push((user, refresh));
         Ok(())
     }
-    async fn rotate_refresh(
-        &self,
-        _: [u8; 32],
-        _: NewRefreshToken,
-        _: &RequestMeta,
-    ) -> Result<Rotation, StoreError> {
+    async fn rotate_refresh(&self, _: [u8; 32], _: NewRefreshToken, _: &RequestMeta) -> Result<Rotation, StoreError> {
         Ok(self.rotation.expect("test sets the rotation outcome"))
     }
-    async fn revoke_family(
-        &self,
-        _: [u8; 32],
-        _: RevokeReason,
-        _: &RequestMeta,
-    ) -> Result<(), StoreError> {
+    async fn revoke_family(&self, _: [u8; 32], _: RevokeReason, _: &RequestMeta) -> Result<(), StoreError> {
         Ok(())
     }
 }
@@ -93,10 +69,7 @@ struct FakeVerifier {
 
 impl PasswordVerifier for FakeVerifier {
     async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
-        self.calls
-            .lock()
-            .expect("lock")
-            .push(hash.map(str::to_owned));
+        self.calls.lock().expect("lock").push(hash.map(str::to_owned));
         password == GOOD && hash == Some("hash-of-good")
     }
 }
@@ -120,9 +93,7 @@ fn email(raw: &str) -> Email {
 }
 
 fn now() -> Timestamp {
-    Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0)
-        .single()
-        .expect("valid time")
+    Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).single().expect("valid time")
 }
 
 fn service(status: UserStatus) -> (AuthService<FakeStore, FakeVerifier, FakeMinter>, UserId) {
@@ -130,11 +101,7 @@ fn service(status: UserStatus) -> (AuthService<FakeStore, FakeVerifier, FakeMint
     let mut store = FakeStore::default();
     store.accounts.insert(
         "chief@aurora.demo".to_owned(),
-        Credentials {
-            user_id: user,
-            password_hash: Some("hash-of-good".to_owned()),
-            status,
-        },
+        Credentials { user_id: user, password_hash: Some("hash-of-good".to_owned()), status },
     );
     let service = AuthService::new(
         store,
@@ -161,24 +128,15 @@ fn the_throttle_gives_free_attempts_then_doubling_locks_up_to_a_cap() {
         (u32::MAX, Some(900)),
     ];
     for (failures, lock) in expected {
-        assert_eq!(
-            policy.lock_after(failures),
-            lock.map(Duration::from_secs),
-            "after {failures} failures"
-        );
+        assert_eq!(policy.lock_after(failures), lock.map(Duration::from_secs), "after {failures} failures");
     }
 }
 
 #[test]
 fn an_active_account_with_the_right_password_gets_a_session() {
     let (service, user) = service(UserStatus::Active);
-    let session = block_on(service.login(
-        &email("Chief@Aurora.demo"),
-        GOOD,
-        now(),
-        &RequestMeta::default(),
-    ))
-    .expect("signed in");
+    let session =
+        block_on(service.login(&email("Chief@Aurora.demo"), GOOD, now(), &RequestMeta::default())).expect("signed in");
     assert_eq!(session.user_id, user);
     assert_eq!(session.access_token, format!("access-for-{user}"));
     let sessions = service.store().sessions.lock().expect("lock");
@@ -189,31 +147,15 @@ fn an_active_account_with_the_right_password_gets_a_session() {
 #[test]
 fn a_wrong_password_and_an_unknown_email_fail_the_same_way_after_the_same_work() {
     let (service, _) = service(UserStatus::Active);
-    let wrong = block_on(service.login(
-        &email("chief@aurora.demo"),
-        "not the password",
-        now(),
-        &RequestMeta::default(),
-    ));
-    let unknown = block_on(service.login(
-        &email("nobody@aurora.demo"),
-        GOOD,
-        now(),
-        &RequestMeta::default(),
-    ));
+    let wrong =
+        block_on(service.login(&email("chief@aurora.demo"), "not the password", now(), &RequestMeta::default()));
+    let unknown = block_on(service.login(&email("nobody@aurora.demo"), GOOD, now(), &RequestMeta::default()));
     assert!(matches!(wrong, Err(LoginError::InvalidCredentials)));
     assert!(matches!(unknown, Err(LoginError::InvalidCredentials)));
     let calls = service.passwords.calls.lock().expect("lock").clone();
-    assert_eq!(
-        calls,
-        [Some("hash-of-good".to_owned()), None],
-        "the unknown email was still 'verified'"
-    );
+    assert_eq!(calls, [Some("hash-of-good".to_owned()), None], "the unknown email was still 'verified'");
     let throttles = service.store().throttles.lock().expect("lock");
-    assert_eq!(
-        throttles["nobody@aurora.demo"].failures, 1,
-        "unknown emails are throttled too"
-    );
+    assert_eq!(throttles["nobody@aurora.demo"].failures, 1, "unknown emails are throttled too");
 }
 
 #[test]
@@ -231,14 +173,8 @@ fn repeated_failures_lock_the_address_even_against_the_right_password() {
         other => panic!("expected a lock, got {other:?}"),
     }
     let later = now() + chrono::Duration::seconds(31);
-    assert!(
-        block_on(service.login(&chief, GOOD, later, &RequestMeta::default())).is_ok(),
-        "the lock expires"
-    );
-    assert!(
-        service.store().throttles.lock().expect("lock").is_empty(),
-        "success clears the count"
-    );
+    assert!(block_on(service.login(&chief, GOOD, later, &RequestMeta::default())).is_ok(), "the lock expires");
+    assert!(service.store().throttles.lock().expect("lock").is_empty(), "success clears the count");
 }
 
 #[test]
@@ -258,12 +194,7 @@ fn disabled_accounts_are_told_so_only_with_the_right_password() {
 #[test]
 fn invited_accounts_cannot_sign_in_before_accepting() {
     let (service, _) = service(UserStatus::Invited);
-    let result = block_on(service.login(
-        &email("chief@aurora.demo"),
-        GOOD,
-        now(),
-        &RequestMeta::default(),
-    ));
+    let result = block_on(service.login(&email("chief@aurora.demo"), GOOD, now(), &RequestMeta::default()));
     assert!(matches!(result, Err(LoginError::InvalidCredentials)));
 }
 
@@ -271,8 +202,7 @@ fn invited_accounts_cannot_sign_in_before_accepting() {
 fn refresh_outcomes_map_to_sessions_or_errors() {
     let (mut service, user) = service(UserStatus::Active);
     service.store.rotation = Some(Rotation::Rotated { user_id: user });
-    let session =
-        block_on(service.refresh("refresh", now(), &RequestMeta::default())).expect("rotated");
+    let session = block_on(service.refresh("refresh", now(), &RequestMeta::default())).expect("rotated");
     assert_eq!(session.user_id, user);
     service.store.rotation = Some(Rotation::ReuseDetected { user_id: user });
     assert!(matches!(

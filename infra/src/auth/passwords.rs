@@ -27,9 +27,7 @@ impl Argon2Passwords {
 
 fn hash_now(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(argon2()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
+    Ok(argon2().hash_password(password.as_bytes(), &salt)?.to_string())
 }
 
 /// A real hash of a random password, verified against when an account has none, so a missing
@@ -50,19 +48,14 @@ fn verify_now(password: &str, hash: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else {
         return false;
     };
-    argon2()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok()
-        && real
+    argon2().verify_password(password.as_bytes(), &parsed).is_ok() && real
 }
 
 impl PasswordVerifier for Argon2Passwords {
     async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
         let password = password.to_owned();
         let hash = hash.map(str::to_owned);
-        tokio::task::spawn_blocking(move || verify_now(&password, hash.as_deref()))
-            .await
-            .unwrap_or(false)
+        tokio::task::spawn_blocking(move || verify_now(&password, hash.as_deref())).await.unwrap_or(false)
     }
 }
 
@@ -73,14 +66,8 @@ mod tests {
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
         let passwords = Argon2Passwords;
-        let hash = passwords
-            .hash("correct horse battery")
-            .await
-            .expect("hashes");
-        assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{hash}"
-        );
+        let hash = passwords.hash("correct horse battery").await.expect("hashes");
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
         assert!(passwords.verify("correct horse battery", Some(&hash)).await);
         assert!(!passwords.verify("correct horse batterY", Some(&hash)).await);
     }

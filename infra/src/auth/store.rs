@@ -2,8 +2,7 @@
 //! auth event log. Every change is one transaction with its event.
 
 use pms_domain::auth::{
-    AuthStore, Credentials, NewRefreshToken, RequestMeta, RevokeReason, Rotation, Throttle,
-    Timestamp, UserStatus,
+    AuthStore, Credentials, NewRefreshToken, RequestMeta, RevokeReason, Rotation, Throttle, Timestamp, UserStatus,
 };
 use pms_domain::identity::Email;
 use pms_domain::ids::UserId;
@@ -62,10 +61,8 @@ impl AuthStore for PgAuthStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(store_error)?;
-        Ok(row.map(|(failures, locked_until)| Throttle {
-            failures: u32::try_from(failures).unwrap_or(0),
-            locked_until,
-        }))
+        Ok(row
+            .map(|(failures, locked_until)| Throttle { failures: u32::try_from(failures).unwrap_or(0), locked_until }))
     }
 
     async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
@@ -105,23 +102,13 @@ impl AuthStore for PgAuthStore {
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
-        record_event(&mut tx, "login_failed", user, Some(email.as_str()), meta)
-            .await
-            .map_err(store_error)?;
+        record_event(&mut tx, "login_failed", user, Some(email.as_str()), meta).await.map_err(store_error)?;
         tx.commit().await.map_err(store_error)
     }
 
     async fn record_throttled(&self, email: &Email, meta: &RequestMeta) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        record_event(
-            &mut conn,
-            "login_throttled",
-            None,
-            Some(email.as_str()),
-            meta,
-        )
-        .await
-        .map_err(store_error)
+        record_event(&mut conn, "login_throttled", None, Some(email.as_str()), meta).await.map_err(store_error)
     }
 
     async fn start_session(
@@ -142,18 +129,8 @@ impl AuthStore for PgAuthStore {
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;
-        insert_refresh_token(&mut tx, user, Uuid::now_v7(), &refresh)
-            .await
-            .map_err(store_error)?;
-        record_event(
-            &mut tx,
-            "login_succeeded",
-            Some(user),
-            Some(email.as_str()),
-            meta,
-        )
-        .await
-        .map_err(store_error)?;
+        insert_refresh_token(&mut tx, user, Uuid::now_v7(), &refresh).await.map_err(store_error)?;
+        record_event(&mut tx, "login_succeeded", Some(user), Some(email.as_str()), meta).await.map_err(store_error)?;
         tx.commit().await.map_err(store_error)
     }
 
@@ -192,9 +169,7 @@ impl AuthStore for PgAuthStore {
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;
-            record_event(&mut tx, "refresh_reuse_detected", Some(user), None, meta)
-                .await
-                .map_err(store_error)?;
+            record_event(&mut tx, "refresh_reuse_detected", Some(user), None, meta).await.map_err(store_error)?;
             tx.commit().await.map_err(store_error)?;
             return Ok(Rotation::ReuseDetected { user_id: user });
         }
@@ -203,12 +178,8 @@ impl AuthStore for PgAuthStore {
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;
-        insert_refresh_token(&mut tx, user, family, &replacement)
-            .await
-            .map_err(store_error)?;
-        record_event(&mut tx, "refresh", Some(user), None, meta)
-            .await
-            .map_err(store_error)?;
+        insert_refresh_token(&mut tx, user, family, &replacement).await.map_err(store_error)?;
+        record_event(&mut tx, "refresh", Some(user), None, meta).await.map_err(store_error)?;
         tx.commit().await.map_err(store_error)?;
         Ok(Rotation::Rotated { user_id: user })
     }
@@ -234,9 +205,7 @@ impl AuthStore for PgAuthStore {
         .await
         .map_err(store_error)?;
         if let Some(user) = user {
-            record_event(&mut tx, "logout", Some(UserId::from_uuid(user)), None, meta)
-                .await
-                .map_err(store_error)?;
+            record_event(&mut tx, "logout", Some(UserId::from_uuid(user)), None, meta).await.map_err(store_error)?;
         }
         tx.commit().await.map_err(store_error)
     }

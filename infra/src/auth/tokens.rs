@@ -59,9 +59,7 @@ pub struct JwtTokens {
 
 impl std::fmt::Debug for JwtTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtTokens")
-            .field("access_ttl", &self.access_ttl)
-            .finish_non_exhaustive()
+        f.debug_struct("JwtTokens").field("access_ttl", &self.access_ttl).finish_non_exhaustive()
     }
 }
 
@@ -77,12 +75,8 @@ impl JwtTokens {
 
     /// The user an access token was issued to, if it is genuine and current.
     pub fn verify_access(&self, token: &str) -> Result<UserId, TokenError> {
-        let claims =
-            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)?.claims;
-        claims
-            .sub
-            .parse()
-            .map_err(|_| TokenError::Invalid("subject is not a user id".to_owned()))
+        let claims = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)?.claims;
+        claims.sub.parse().map_err(|_| TokenError::Invalid("subject is not a user id".to_owned()))
     }
 }
 
@@ -107,8 +101,8 @@ impl TokenMinter for JwtTokens {
             iat: now.timestamp(),
             exp: now.timestamp().saturating_add(ttl),
         };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(StoreError::new)?;
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(StoreError::new)?;
         Ok((token, self.access_ttl))
     }
 
@@ -172,19 +166,12 @@ impl SupabaseTokens {
         validation.leeway = LEEWAY_SECS;
         validation.set_audience(&[SUPABASE_AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "aud", "sub"]);
-        Self {
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-        }
+        Self { decoding: DecodingKey::from_secret(secret), validation }
     }
 
     pub fn verify(&self, token: &str) -> Result<ExternalIdentity, TokenError> {
-        let claims =
-            jsonwebtoken::decode::<SupabaseClaims>(token, &self.decoding, &self.validation)?.claims;
-        Ok(ExternalIdentity {
-            subject: claims.sub,
-            email: claims.email,
-        })
+        let claims = jsonwebtoken::decode::<SupabaseClaims>(token, &self.decoding, &self.validation)?.claims;
+        Ok(ExternalIdentity { subject: claims.sub, email: claims.email })
     }
 }
 
@@ -220,9 +207,7 @@ mod tests {
     #[test]
     fn a_minted_access_token_verifies_to_its_user() {
         let user = UserId::generate();
-        let (token, ttl) = tokens()
-            .access_token(user, chrono::Utc::now())
-            .expect("mints");
+        let (token, ttl) = tokens().access_token(user, chrono::Utc::now()).expect("mints");
         assert_eq!(ttl, Duration::from_secs(900));
         assert_eq!(tokens().verify_access(&token), Ok(user));
     }
@@ -232,40 +217,16 @@ mod tests {
         let hs256 = Header::new(Algorithm::HS256);
         let past = chrono::Utc::now().timestamp() - 3600;
         let cases = [
-            (
-                "wrong secret",
-                sign(&hs256, &claims(&[]), b"another-secret-another-secret-xx"),
-            ),
-            (
-                "expired",
-                sign(&hs256, &claims(&[("exp", past.into())]), SECRET),
-            ),
-            (
-                "no exp",
-                sign(&hs256, &claims(&[("exp", serde_json::Value::Null)]), SECRET),
-            ),
-            (
-                "wrong audience",
-                sign(&hs256, &claims(&[("aud", "authenticated".into())]), SECRET),
-            ),
-            (
-                "wrong issuer",
-                sign(&hs256, &claims(&[("iss", "someone-else".into())]), SECRET),
-            ),
-            (
-                "other algorithm",
-                sign(&Header::new(Algorithm::HS512), &claims(&[]), SECRET),
-            ),
-            (
-                "subject not a user id",
-                sign(&hs256, &claims(&[("sub", "admin".into())]), SECRET),
-            ),
+            ("wrong secret", sign(&hs256, &claims(&[]), b"another-secret-another-secret-xx")),
+            ("expired", sign(&hs256, &claims(&[("exp", past.into())]), SECRET)),
+            ("no exp", sign(&hs256, &claims(&[("exp", serde_json::Value::Null)]), SECRET)),
+            ("wrong audience", sign(&hs256, &claims(&[("aud", "authenticated".into())]), SECRET)),
+            ("wrong issuer", sign(&hs256, &claims(&[("iss", "someone-else".into())]), SECRET)),
+            ("other algorithm", sign(&Header::new(Algorithm::HS512), &claims(&[]), SECRET)),
+            ("subject not a user id", sign(&hs256, &claims(&[("sub", "admin".into())]), SECRET)),
         ];
         for (name, token) in cases {
-            assert!(
-                tokens().verify_access(&token).is_err(),
-                "{name} must be refused"
-            );
+            assert!(tokens().verify_access(&token).is_err(), "{name} must be refused");
         }
     }
 
@@ -273,11 +234,7 @@ mod tests {
     fn an_unsigned_alg_none_token_is_refused() {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let payload = URL_SAFE_NO_PAD.encode(claims(&[]).to_string());
-        assert!(
-            tokens()
-                .verify_access(&format!("{header}.{payload}."))
-                .is_err()
-        );
+        assert!(tokens().verify_access(&format!("{header}.{payload}.")).is_err());
     }
 
     #[test]
@@ -293,21 +250,10 @@ mod tests {
     fn supabase_tokens_need_the_authenticated_audience() {
         let supabase = SupabaseTokens::new(SECRET);
         let hs256 = Header::new(Algorithm::HS256);
-        let good = sign(
-            &hs256,
-            &claims(&[
-                ("aud", "authenticated".into()),
-                ("email", "chief@aurora.demo".into()),
-            ]),
-            SECRET,
-        );
+        let good =
+            sign(&hs256, &claims(&[("aud", "authenticated".into()), ("email", "chief@aurora.demo".into())]), SECRET);
         let identity = supabase.verify(&good).expect("accepted");
         assert_eq!(identity.email.as_deref(), Some("chief@aurora.demo"));
-        assert!(
-            supabase
-                .verify(&sign(&hs256, &claims(&[]), SECRET))
-                .is_err(),
-            "our own audience is not Supabase's"
-        );
+        assert!(supabase.verify(&sign(&hs256, &claims(&[]), SECRET)).is_err(), "our own audience is not Supabase's");
     }
 }

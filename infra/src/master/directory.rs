@@ -25,27 +25,23 @@ impl PgDirectory {
 
 /// A stored value that no longer parses means the schema and the code disagree.
 pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::new(std::io::Error::other(format!(
-        "unexpected {what} {value:?} in the master database"
-    )))
+    StoreError::new(std::io::Error::other(format!("unexpected {what} {value:?} in the master database")))
 }
 
 impl Directory for PgDirectory {
     async fn profile(&self, user: UserId) -> Result<Option<UserProfile>, StoreError> {
-        let row: Option<(Uuid, String, String, String, bool)> = sqlx::query_as(
-            "SELECT id, email, display_name, status, is_platform_admin FROM users WHERE id = $1",
-        )
-        .bind(user.as_uuid())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?;
+        let row: Option<(Uuid, String, String, String, bool)> =
+            sqlx::query_as("SELECT id, email, display_name, status, is_platform_admin FROM users WHERE id = $1")
+                .bind(user.as_uuid())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(store_error)?;
         row.map(|(id, email, display_name, status, is_platform_admin)| {
             Ok(UserProfile {
                 id: UserId::from_uuid(id),
                 email: Email::parse(&email).map_err(|_| corrupt("email", &email))?,
                 display_name,
-                status: UserStatus::parse(&status)
-                    .ok_or_else(|| corrupt("user status", &status))?,
+                status: UserStatus::parse(&status).ok_or_else(|| corrupt("user status", &status))?,
                 is_platform_admin,
             })
         })
@@ -70,18 +66,13 @@ impl Directory for PgDirectory {
                     yacht_status: YachtStatus::parse(&yacht_status)
                         .ok_or_else(|| corrupt("yacht status", &yacht_status))?,
                     role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
-                    status: MembershipStatus::parse(&status)
-                        .ok_or_else(|| corrupt("membership status", &status))?,
+                    status: MembershipStatus::parse(&status).ok_or_else(|| corrupt("membership status", &status))?,
                 })
             })
             .collect()
     }
 
-    async fn access(
-        &self,
-        user: UserId,
-        yacht: YachtId,
-    ) -> Result<Option<YachtAccess>, StoreError> {
+    async fn access(&self, user: UserId, yacht: YachtId) -> Result<Option<YachtAccess>, StoreError> {
         let row: Option<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT m.role, m.status, y.status, t.server_key, t.name
              FROM memberships m
@@ -102,24 +93,18 @@ impl Directory for PgDirectory {
                 yacht_status: YachtStatus::parse(&yacht_status)
                     .ok_or_else(|| corrupt("yacht status", &yacht_status))?,
                 server: ServerKey::parse(&server).map_err(|_| corrupt("server key", &server))?,
-                database: DatabaseName::parse(&database)
-                    .map_err(|_| corrupt("database name", &database))?,
+                database: DatabaseName::parse(&database).map_err(|_| corrupt("database name", &database))?,
             })
         })
         .transpose()
     }
 
-    async fn link_external(
-        &self,
-        subject: &str,
-        email: Option<&Email>,
-    ) -> Result<Option<UserId>, StoreError> {
-        let linked: Option<Uuid> =
-            sqlx::query_scalar("SELECT id FROM users WHERE external_subject = $1")
-                .bind(subject)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(store_error)?;
+    async fn link_external(&self, subject: &str, email: Option<&Email>) -> Result<Option<UserId>, StoreError> {
+        let linked: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE external_subject = $1")
+            .bind(subject)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
         if let Some(id) = linked {
             return Ok(Some(UserId::from_uuid(id)));
         }

@@ -5,8 +5,8 @@ use pms_domain::ids::{TenantDatabaseId, YachtId};
 use pms_domain::store::StoreError;
 use pms_domain::tenancy::{DatabaseName, ServerKey};
 use pms_domain::yacht::{
-    AuditContext, FlagState, ImoNumber, InsertYachtError, MigrationStatus, NewYacht,
-    TenantDatabase, TenantProvisioner, Yacht, YachtRegistry,
+    AuditContext, FlagState, ImoNumber, InsertYachtError, MigrationStatus, NewYacht, TenantDatabase, TenantProvisioner,
+    Yacht, YachtRegistry,
 };
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -29,19 +29,9 @@ impl PgYachtRegistry {
     }
 }
 
-const YACHT_COLUMNS: &str =
-    "y.id, y.name, y.imo_number, y.flag_state, y.status, t.server_key, t.name, y.created_at";
+const YACHT_COLUMNS: &str = "y.id, y.name, y.imo_number, y.flag_state, y.status, t.server_key, t.name, y.created_at";
 
-type YachtRow = (
-    Uuid,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    String,
-    chrono::DateTime<chrono::Utc>,
-);
+type YachtRow = (Uuid, String, Option<String>, Option<String>, String, String, String, chrono::DateTime<chrono::Utc>);
 
 fn yacht(row: YachtRow) -> Result<Yacht, StoreError> {
     let (id, name, imo_number, flag_state, status, server, database, created_at) = row;
@@ -52,22 +42,13 @@ fn yacht(row: YachtRow) -> Result<Yacht, StoreError> {
         flag_state,
         status: YachtStatus::parse(&status).ok_or_else(|| corrupt("yacht status", &status))?,
         server: ServerKey::parse(&server).map_err(|_| corrupt("server key", &server))?,
-        database: DatabaseName::parse(&database)
-            .map_err(|_| corrupt("database name", &database))?,
+        database: DatabaseName::parse(&database).map_err(|_| corrupt("database name", &database))?,
         created_at,
     })
 }
 
-type TenantRow = (
-    Uuid,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<chrono::DateTime<chrono::Utc>>,
-    i64,
-);
+type TenantRow =
+    (Uuid, String, String, String, Option<i64>, Option<String>, Option<chrono::DateTime<chrono::Utc>>, i64);
 
 fn tenant(row: TenantRow) -> Result<TenantDatabase, StoreError> {
     let (id, server, name, status, schema_version, last_error, last_migrated_at, yachts) = row;
@@ -75,8 +56,7 @@ fn tenant(row: TenantRow) -> Result<TenantDatabase, StoreError> {
         id: TenantDatabaseId::from_uuid(id),
         server: ServerKey::parse(&server).map_err(|_| corrupt("server key", &server))?,
         name: DatabaseName::parse(&name).map_err(|_| corrupt("database name", &name))?,
-        migration_status: MigrationStatus::parse(&status)
-            .ok_or_else(|| corrupt("migration status", &status))?,
+        migration_status: MigrationStatus::parse(&status).ok_or_else(|| corrupt("migration status", &status))?,
         schema_version,
         last_error,
         last_migrated_at,
@@ -84,8 +64,7 @@ fn tenant(row: TenantRow) -> Result<TenantDatabase, StoreError> {
     })
 }
 
-const TENANT_QUERY: &str =
-    "SELECT t.id, t.server_key, t.name, t.migration_status, t.schema_version, t.last_error,
+const TENANT_QUERY: &str = "SELECT t.id, t.server_key, t.name, t.migration_status, t.schema_version, t.last_error,
         t.last_migrated_at, (SELECT count(*) FROM yachts y WHERE y.tenant_database_id = t.id)
  FROM tenant_databases t";
 
@@ -140,14 +119,13 @@ impl YachtRegistry for PgYachtRegistry {
         server: &ServerKey,
         database: &DatabaseName,
     ) -> Result<Option<TenantDatabase>, StoreError> {
-        let row: Option<TenantRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{TENANT_QUERY} WHERE t.server_key = $1 AND t.name = $2"
-        )))
-        .bind(server.as_str())
-        .bind(database.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?;
+        let row: Option<TenantRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{TENANT_QUERY} WHERE t.server_key = $1 AND t.name = $2")))
+                .bind(server.as_str())
+                .bind(database.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(store_error)?;
         row.map(tenant).transpose()
     }
 
@@ -156,25 +134,18 @@ impl YachtRegistry for PgYachtRegistry {
         server: &ServerKey,
         database: &DatabaseName,
     ) -> Result<TenantDatabaseId, StoreError> {
-        let id: Uuid = sqlx::query_scalar(
-            "INSERT INTO tenant_databases (server_key, name) VALUES ($1, $2) RETURNING id",
-        )
-        .bind(server.as_str())
-        .bind(database.as_str())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(store_error)?;
+        let id: Uuid =
+            sqlx::query_scalar("INSERT INTO tenant_databases (server_key, name) VALUES ($1, $2) RETURNING id")
+                .bind(server.as_str())
+                .bind(database.as_str())
+                .fetch_one(&self.pool)
+                .await
+                .map_err(store_error)?;
         Ok(TenantDatabaseId::from_uuid(id))
     }
 
-    async fn record_migration(
-        &self,
-        id: TenantDatabaseId,
-        outcome: Result<i64, String>,
-    ) -> Result<(), StoreError> {
-        crate::migrate::record_outcome(&self.pool, id.as_uuid(), &outcome)
-            .await
-            .map_err(store_error)
+    async fn record_migration(&self, id: TenantDatabaseId, outcome: Result<i64, String>) -> Result<(), StoreError> {
+        crate::migrate::record_outcome(&self.pool, id.as_uuid(), &outcome).await.map_err(store_error)
     }
 
     async fn insert_yacht(
@@ -204,17 +175,9 @@ impl YachtRegistry for PgYachtRegistry {
         let created = yacht_by_id(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::new(std::io::Error::other("inserted yacht not found")))?;
-        audit(
-            &mut tx,
-            context,
-            Some(id),
-            "yacht.provisioned",
-            None,
-            None,
-            Some(yacht_json(&created)),
-        )
-        .await
-        .map_err(store_error)?;
+        audit(&mut tx, context, Some(id), "yacht.provisioned", None, None, Some(yacht_json(&created)))
+            .await
+            .map_err(store_error)?;
         tx.commit().await.map_err(store_error)?;
         Ok(created)
     }
@@ -226,12 +189,11 @@ impl YachtRegistry for PgYachtRegistry {
         context: &AuditContext,
     ) -> Result<Option<Yacht>, StoreError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let previous: Option<String> =
-            sqlx::query_scalar("SELECT status FROM yachts WHERE id = $1 FOR UPDATE")
-                .bind(id.as_uuid())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(store_error)?;
+        let previous: Option<String> = sqlx::query_scalar("SELECT status FROM yachts WHERE id = $1 FOR UPDATE")
+            .bind(id.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(store_error)?;
         let Some(previous) = previous else {
             return Ok(None);
         };
@@ -272,12 +234,11 @@ impl YachtRegistry for PgYachtRegistry {
     }
 
     async fn tenant_databases(&self) -> Result<Vec<TenantDatabase>, StoreError> {
-        let rows: Vec<TenantRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{TENANT_QUERY} ORDER BY t.server_key, t.name"
-        )))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(store_error)?;
+        let rows: Vec<TenantRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{TENANT_QUERY} ORDER BY t.server_key, t.name")))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(store_error)?;
         rows.into_iter().map(tenant).collect()
     }
 }
@@ -299,20 +260,12 @@ impl TenantProvisioner for PgTenantProvisioner {
         self.servers.contains(server)
     }
 
-    async fn create_and_migrate(
-        &self,
-        server: &ServerKey,
-        database: &DatabaseName,
-    ) -> Result<i64, String> {
+    async fn create_and_migrate(&self, server: &ServerKey, database: &DatabaseName) -> Result<i64, String> {
         let options = self
             .servers
             .database_options(server, database)
             .ok_or_else(|| format!("server {server} is not configured"))?;
-        ensure_database(&options)
-            .await
-            .map_err(|e| error_chain(&e))?;
-        migrate_tenant_database(&options)
-            .await
-            .map_err(|e| error_chain(&e))
+        ensure_database(&options).await.map_err(|e| error_chain(&e))?;
+        migrate_tenant_database(&options).await.map_err(|e| error_chain(&e))
     }
 }

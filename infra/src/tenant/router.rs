@@ -158,9 +158,7 @@ impl TenantRouter {
 
     /// Closes pools unused for longer than the idle timeout; returns how many were closed.
     pub async fn evict_idle(&self) -> usize {
-        let cutoff = self
-            .now_ms()
-            .saturating_sub(millis(self.inner.limits.idle_timeout));
+        let cutoff = self.now_ms().saturating_sub(millis(self.inner.limits.idle_timeout));
         let victims: Vec<(TenantLocation, Arc<Slot>)> = {
             let mut slots = self.inner.slots.lock().expect("router lock");
             let idle: Vec<TenantLocation> = slots
@@ -169,9 +167,7 @@ impl TenantRouter {
                 .filter(|(_, slot)| slot.live.get().is_some_and(|live| !live.in_use()))
                 .map(|(location, _)| location.clone())
                 .collect();
-            idle.into_iter()
-                .filter_map(|l| slots.remove(&l).map(|s| (l, s)))
-                .collect()
+            idle.into_iter().filter_map(|l| slots.remove(&l).map(|s| (l, s))).collect()
         };
         close_all(victims).await
     }
@@ -220,17 +216,11 @@ impl TenantRouter {
             .idle_timeout(Some(limits.idle_timeout))
             .connect_lazy_with(options);
         tracing::debug!(database = %location.database, server = %location.server, "opened tenant pool");
-        Ok(LivePool {
-            pool,
-            _budget: budget,
-        })
+        Ok(LivePool { pool, _budget: budget })
     }
 
     /// Takes `pool_size` permits, closing unused pools to make room, for at most `acquire_wait`.
-    async fn reserve(
-        &self,
-        requester: &TenantLocation,
-    ) -> Result<OwnedSemaphorePermit, RouterError> {
+    async fn reserve(&self, requester: &TenantLocation) -> Result<OwnedSemaphorePermit, RouterError> {
         let needed = self.inner.limits.pool_size;
         let deadline = Instant::now() + self.inner.limits.acquire_wait;
         loop {
@@ -259,12 +249,8 @@ impl TenantRouter {
             let mut slots = self.inner.slots.lock().expect("router lock");
             let mut candidates: Vec<(u64, TenantLocation)> = slots
                 .iter()
-                .filter(|(location, slot)| {
-                    *location != requester && slot.live.get().is_some_and(|l| !l.in_use())
-                })
-                .map(|(location, slot)| {
-                    (slot.last_used_ms.load(Ordering::Relaxed), location.clone())
-                })
+                .filter(|(location, slot)| *location != requester && slot.live.get().is_some_and(|l| !l.in_use()))
+                .map(|(location, slot)| (slot.last_used_ms.load(Ordering::Relaxed), location.clone()))
                 .collect();
             candidates.sort_unstable_by_key(|(last_used, _)| *last_used);
             let mut free = self.inner.budget.available_permits();

@@ -33,13 +33,7 @@ impl TenantServers {
         self.servers.contains_key(key)
     }
 
-    pub fn database_options(
-        &self,
-        key: &ServerKey,
-        database: &DatabaseName,
-    ) -> Option<PgConnectOptions> {
-        self.servers
-            .get(key)
-            .map(|server| server.clone().database(database.as_str()))
+    pub fn database_options(&self, key: &ServerKey, database: &DatabaseName) -> Option<PgConnectOptions> {
+        self.servers.get(key).map(|server| server.clone().database(database.as_str()))
     }
 }

@@ -17,11 +17,7 @@ pub struct TenantStore {
 
 impl TenantStore {
     pub fn new(router: TenantRouter, location: TenantLocation, yacht: YachtId) -> Self {
-        Self {
-            router,
-            location,
-            yacht,
-        }
+        Self { router, location, yacht }
     }
 
     pub fn yacht(&self) -> YachtId {

@@ -1,21 +1,11 @@
 //! Migrations: idempotent for the master and for tenants; per-tenant outcomes recorded; a broken
 //! tenant never stops the others; a re-run resumes.
 
-use pms_tests::{
-    base_environment, binary_command, create_database, pool_for, schema_snapshot,
-    unique_database_name,
-};
+use pms_tests::{base_environment, binary_command, create_database, pool_for, schema_snapshot, unique_database_name};
 
 async fn run_migrate(env: &std::collections::HashMap<String, String>) -> (bool, String) {
-    let output = binary_command(env)
-        .arg("migrate")
-        .output()
-        .await
-        .expect("binary runs");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let output = binary_command(env).arg("migrate").output().await.expect("binary runs");
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 #[tokio::test]
@@ -27,19 +17,12 @@ async fn migrating_twice_changes_nothing() {
     assert!(ok, "first run: {stderr}");
     let pool = pool_for(&master).await;
     let first = schema_snapshot(&pool).await;
-    assert!(
-        first.contains("column tenant_databases.migration_status"),
-        "{first}"
-    );
+    assert!(first.contains("column tenant_databases.migration_status"), "{first}");
     assert!(first.contains("function set_updated_at"));
 
     let (ok, stderr) = run_migrate(&env).await;
     assert!(ok, "second run: {stderr}");
-    assert_eq!(
-        schema_snapshot(&pool).await,
-        first,
-        "a second run applied or altered something"
-    );
+    assert_eq!(schema_snapshot(&pool).await, first, "a second run applied or altered something");
 
     let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
         .fetch_one(&pool)
@@ -47,10 +30,7 @@ async fn migrating_twice_changes_nothing() {
         .expect("ledger");
     let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations-master"))
         .expect("migrations-master")
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
-        })
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql")))
         .count();
     assert_eq!(usize::try_from(applied).expect("count"), files);
 }
@@ -74,10 +54,7 @@ async fn tenant_migrations_are_recorded_continue_past_a_broken_tenant_and_resume
 
     let (ok, stderr) = run_migrate(&env).await;
     assert!(!ok, "a failed tenant makes migrate exit non-zero");
-    assert!(
-        stderr.contains(&missing),
-        "the failing tenant is reported: {stderr}"
-    );
+    assert!(stderr.contains(&missing), "the failing tenant is reported: {stderr}");
 
     let state = |name: String| {
         let pool = pool.clone();
@@ -93,17 +70,10 @@ async fn tenant_migrations_are_recorded_continue_past_a_broken_tenant_and_resume
     };
     let latest = pms_infra::migrate::latest_tenant_version();
     let (status, version, error) = state(healthy.clone()).await;
-    assert_eq!(
-        (status.as_str(), version, error),
-        ("ok", Some(latest), None),
-        "the healthy tenant was migrated anyway"
-    );
+    assert_eq!((status.as_str(), version, error), ("ok", Some(latest), None), "the healthy tenant was migrated anyway");
     let (status, version, error) = state(missing.clone()).await;
     assert_eq!((status.as_str(), version), ("failed", None));
-    assert!(
-        error.is_some_and(|e| e.contains("does not exist")),
-        "the error is recorded"
-    );
+    assert!(error.is_some_and(|e| e.contains("does not exist")), "the error is recorded");
     let tenant_schema = schema_snapshot(&pool_for(&healthy).await).await;
     assert!(tenant_schema.contains("function set_updated_at"));
 
@@ -115,9 +85,5 @@ async fn tenant_migrations_are_recorded_continue_past_a_broken_tenant_and_resume
     let (ok, stderr) = run_migrate(&env).await;
     assert!(ok, "{stderr}");
     assert_eq!(state(missing.clone()).await.0, "ok");
-    assert_eq!(
-        schema_snapshot(&pool_for(&healthy).await).await,
-        tenant_schema,
-        "tenant migrations are idempotent"
-    );
+    assert_eq!(schema_snapshot(&pool_for(&healthy).await).await, tenant_schema, "tenant migrations are idempotent");
 }

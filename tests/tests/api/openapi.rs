@@ -33,18 +33,9 @@ async fn the_service_serves_the_committed_spec() {
 
 #[tokio::test]
 async fn the_binary_prints_the_spec_without_configuration() {
-    let output = binary_command(&HashMap::new())
-        .arg("openapi")
-        .output()
-        .await
-        .expect("binary runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let printed: Value =
-        serde_json::from_slice(&output.stdout).expect("stdout is exactly the JSON document");
+    let output = binary_command(&HashMap::new()).arg("openapi").output().await.expect("binary runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("stdout is exactly the JSON document");
     assert_eq!(printed, committed());
 }
 
@@ -53,28 +44,15 @@ fn the_spec_is_openapi_3_1_and_documents_every_error_each_operation_can_return()
     let spec = committed();
     assert_eq!(spec["openapi"], "3.1.0");
     let paths = spec["paths"].as_object().expect("paths");
-    assert!(
-        paths.contains_key("/health")
-            && paths.contains_key("/ready")
-            && paths.contains_key("/metrics")
-    );
+    assert!(paths.contains_key("/health") && paths.contains_key("/ready") && paths.contains_key("/metrics"));
     for (path, item) in paths {
         for (method, operation) in item.as_object().expect("path item") {
             let responses = operation["responses"].as_object().expect("responses");
             for status in ["500", "503"] {
-                assert!(
-                    responses.contains_key(status),
-                    "{method} {path} documents {status}"
-                );
+                assert!(responses.contains_key(status), "{method} {path} documents {status}");
             }
-            assert!(
-                operation["operationId"].is_string(),
-                "{method} {path} has an operationId"
-            );
-            assert!(
-                operation["tags"].as_array().is_some_and(|t| !t.is_empty()),
-                "{method} {path} is tagged"
-            );
+            assert!(operation["operationId"].is_string(), "{method} {path} has an operationId");
+            assert!(operation["tags"].as_array().is_some_and(|t| !t.is_empty()), "{method} {path} is tagged");
             assert!(
                 operation["description"].is_string() || operation["summary"].is_string(),
                 "{method} {path} is described"
@@ -83,21 +61,10 @@ fn the_spec_is_openapi_3_1_and_documents_every_error_each_operation_can_return()
     }
     for name in ["InternalError", "Unavailable"] {
         let content = &spec["components"]["responses"][name]["content"];
-        assert_eq!(
-            content["application/problem+json"]["schema"]["$ref"],
-            "#/components/schemas/Problem"
-        );
+        assert_eq!(content["application/problem+json"]["schema"]["$ref"], "#/components/schemas/Problem");
     }
     let problem = &spec["components"]["schemas"]["Problem"]["properties"];
-    for field in [
-        "type",
-        "title",
-        "status",
-        "detail",
-        "code",
-        "request_id",
-        "errors",
-    ] {
+    for field in ["type", "title", "status", "detail", "code", "request_id", "errors"] {
         assert!(problem.get(field).is_some(), "Problem documents {field}");
     }
 }

@@ -26,12 +26,8 @@ fn web_service(blueprint: &Value) -> &Value {
 /// Parses a Render command line with our CLI, as the shell would split it.
 fn parse_command(line: &str) -> Command {
     let words: Vec<&str> = line.split_whitespace().collect();
-    assert!(
-        words[0].ends_with("/pipeline-core"),
-        "runs the pipeline-core binary: {line}"
-    );
-    let cli = Cli::try_parse_from(&words)
-        .unwrap_or_else(|e| panic!("{line:?} is not a valid command: {e}"));
+    assert!(words[0].ends_with("/pipeline-core"), "runs the pipeline-core binary: {line}");
+    let cli = Cli::try_parse_from(&words).unwrap_or_else(|e| panic!("{line:?} is not a valid command: {e}"));
     cli.command.unwrap_or(Command::Serve)
 }
 
@@ -59,14 +55,8 @@ fn the_build_start_and_pre_deploy_commands_name_real_subcommands() {
     let web = web_service(&blueprint);
     assert_eq!(web["runtime"], "rust");
     assert_eq!(web["buildCommand"], "cargo build --release --locked");
-    assert_eq!(
-        parse_command(web["startCommand"].as_str().expect("startCommand")),
-        Command::Serve
-    );
-    assert_eq!(
-        parse_command(web["preDeployCommand"].as_str().expect("preDeployCommand")),
-        Command::Migrate
-    );
+    assert_eq!(parse_command(web["startCommand"].as_str().expect("startCommand")), Command::Serve);
+    assert_eq!(parse_command(web["preDeployCommand"].as_str().expect("preDeployCommand")), Command::Migrate);
 }
 
 #[test]
@@ -79,35 +69,18 @@ fn every_variable_the_configuration_reads_is_declared() {
         .map(|v| v["key"].as_str().expect("key").to_owned())
         .collect();
     let read = variables_read();
-    assert!(
-        read.len() >= 10,
-        "the recording lookup saw the variables: {read:?}"
-    );
+    assert!(read.len() >= 10, "the recording lookup saw the variables: {read:?}");
     let missing: Vec<_> = read.difference(&declared).collect();
-    assert!(
-        missing.is_empty(),
-        "declare these in render.yaml: {missing:?}"
-    );
+    assert!(missing.is_empty(), "declare these in render.yaml: {missing:?}");
     let unknown: Vec<_> = declared.difference(&read).collect();
-    assert!(
-        unknown.is_empty(),
-        "render.yaml declares variables nothing reads: {unknown:?}"
-    );
+    assert!(unknown.is_empty(), "render.yaml declares variables nothing reads: {unknown:?}");
 }
 
 #[test]
 fn secrets_are_generated_or_left_to_the_dashboard() {
     let blueprint = blueprint();
-    let vars = web_service(&blueprint)["envVars"]
-        .as_sequence()
-        .expect("envVars")
-        .clone();
-    let var = |key: &str| {
-        vars.iter()
-            .find(|v| v["key"] == key)
-            .unwrap_or_else(|| panic!("{key} declared"))
-            .clone()
-    };
+    let vars = web_service(&blueprint)["envVars"].as_sequence().expect("envVars").clone();
+    let var = |key: &str| vars.iter().find(|v| v["key"] == key).unwrap_or_else(|| panic!("{key} declared")).clone();
     assert_eq!(var("JWT_SECRET")["generateValue"], true);
     assert_eq!(var("OPENAI_API_KEY")["sync"], false);
     assert_eq!(var("APP_ENV")["value"], "production");
@@ -117,10 +90,7 @@ fn secrets_are_generated_or_left_to_the_dashboard() {
 #[tokio::test]
 async fn the_health_check_path_is_served() {
     let blueprint = blueprint();
-    let path = web_service(&blueprint)["healthCheckPath"]
-        .as_str()
-        .expect("healthCheckPath")
-        .to_owned();
+    let path = web_service(&blueprint)["healthCheckPath"].as_str().expect("healthCheckPath").to_owned();
     let app = spawn_app().await;
     assert_eq!(app.get(&path).await.status(), 200);
 }

@@ -12,10 +12,7 @@ async fn health_reports_status_and_version() {
     let body: Value = response.json().await.expect("json body");
     assert_eq!(body["status"], "ok");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
-    assert!(
-        body.get("commit").is_some(),
-        "commit is reported (null when unknown): {body}"
-    );
+    assert!(body.get("commit").is_some(), "commit is reported (null when unknown): {body}");
 }
 
 #[tokio::test]
@@ -36,12 +33,10 @@ async fn ready_turns_503_while_the_master_database_is_unreachable_and_recovers()
 
     let mut admin = admin_connection().await;
     let db = &app.master_database;
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "ALTER DATABASE {db} ALLOW_CONNECTIONS false"
-    )))
-    .execute(&mut admin)
-    .await
-    .expect("blocking connections");
+    sqlx::raw_sql(AssertSqlSafe(format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false")))
+        .execute(&mut admin)
+        .await
+        .expect("blocking connections");
     sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
         .bind(db)
         .execute(&mut admin)
@@ -50,35 +45,20 @@ async fn ready_turns_503_while_the_master_database_is_unreachable_and_recovers()
 
     let response = app.get("/ready").await;
     assert_eq!(response.status(), 503);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
     assert_eq!(response.headers()["retry-after"], "5");
-    let request_id = response.headers()["x-request-id"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
+    let request_id = response.headers()["x-request-id"].to_str().expect("ascii").to_owned();
     let problem: Value = response.json().await.expect("problem body");
     assert_eq!(problem["code"], "service_unavailable");
     assert_eq!(problem["status"], 503);
     assert_eq!(problem["request_id"], request_id.as_str());
-    assert!(
-        !problem.to_string().contains(db.as_str()),
-        "no internal detail leaks: {problem}"
-    );
-    assert_eq!(
-        app.get("/health").await.status(),
-        200,
-        "liveness does not depend on the database"
-    );
+    assert!(!problem.to_string().contains(db.as_str()), "no internal detail leaks: {problem}");
+    assert_eq!(app.get("/health").await.status(), 200, "liveness does not depend on the database");
 
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "ALTER DATABASE {db} ALLOW_CONNECTIONS true"
-    )))
-    .execute(&mut admin)
-    .await
-    .expect("allowing connections again");
+    sqlx::raw_sql(AssertSqlSafe(format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")))
+        .execute(&mut admin)
+        .await
+        .expect("allowing connections again");
     let mut recovered = false;
     for _ in 0..20 {
         if app.get("/ready").await.status() == 200 {
@@ -87,10 +67,7 @@ async fn ready_turns_503_while_the_master_database_is_unreachable_and_recovers()
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
-    assert!(
-        recovered,
-        "readiness recovers without restarting the service"
-    );
+    assert!(recovered, "readiness recovers without restarting the service");
 }
 
 #[tokio::test]
@@ -110,10 +87,7 @@ async fn a_sane_request_id_is_echoed_and_others_are_replaced() {
     for bad in [None, Some("has spaces in it"), Some("<script>")] {
         let response = send(bad).await.expect("sent");
         let id = response.headers()["x-request-id"].to_str().expect("ascii");
-        assert!(
-            uuid::Uuid::parse_str(id).is_ok(),
-            "{bad:?} was replaced by a UUID, got {id}"
-        );
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{bad:?} was replaced by a UUID, got {id}");
     }
 }
 
@@ -128,36 +102,22 @@ async fn metrics_count_requests_by_route_pattern_and_status() {
 
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .expect("ascii")
-            .starts_with("text/plain")
-    );
+    assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("text/plain"));
     let text = response.text().await.expect("text body");
 
     let health_count: f64 = text
         .lines()
-        .find(|l| {
-            l.starts_with(r#"http_requests_total{method="GET",route="/health",status="200"}"#)
-        })
+        .find(|l| l.starts_with(r#"http_requests_total{method="GET",route="/health",status="200"}"#))
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no /health counter in:\n{text}"));
     assert!(health_count >= 3.0, "counted {health_count}");
+    assert!(text.contains(r#"route="unmatched",status="404""#), "unknown paths share one label");
+    assert!(!text.contains(&random_path), "raw paths never become labels");
     assert!(
-        text.contains(r#"route="unmatched",status="404""#),
-        "unknown paths share one label"
-    );
-    assert!(
-        !text.contains(&random_path),
-        "raw paths never become labels"
-    );
-    assert!(
-        text.lines()
-            .any(|l| l.starts_with("http_request_duration_seconds_bucket{")
-                && l.contains(r#"route="/health""#)
-                && l.contains(r#"le="0.005""#)),
+        text.lines().any(|l| l.starts_with("http_request_duration_seconds_bucket{")
+            && l.contains(r#"route="/health""#)
+            && l.contains(r#"le="0.005""#)),
         "latency is a histogram with buckets"
     );
 }
@@ -169,26 +129,12 @@ async fn swagger_ui_is_served_from_the_binary_without_internet() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(
-        !html.contains("https://"),
-        "no asset is fetched from the internet: {html}"
-    );
+    assert!(!html.contains("https://"), "no asset is fetched from the internet: {html}");
 
     let bundle = app.get("/docs/swagger-ui-bundle.js").await;
     assert_eq!(bundle.status(), 200);
-    assert!(
-        bundle.bytes().await.expect("bundle").len() > 100_000,
-        "the real bundle is vendored"
-    );
+    assert!(bundle.bytes().await.expect("bundle").len() > 100_000, "the real bundle is vendored");
 
-    let initializer = app
-        .get("/docs/swagger-initializer.js")
-        .await
-        .text()
-        .await
-        .expect("js");
-    assert!(
-        initializer.contains("/openapi.json"),
-        "Swagger UI loads our spec: {initializer}"
-    );
+    let initializer = app.get("/docs/swagger-initializer.js").await.text().await.expect("js");
+    assert!(initializer.contains("/openapi.json"), "Swagger UI loads our spec: {initializer}");
 }

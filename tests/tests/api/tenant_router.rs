@@ -12,21 +12,13 @@ use pms_infra::tenant::router::{RouterError, RouterLimits, TenantLocation, Tenan
 use pms_tests::{migrated_tenant_database, open_connections, test_tenant_servers};
 
 fn location(database: &str) -> TenantLocation {
-    TenantLocation {
-        server: ServerKey::default_server(),
-        database: DatabaseName::parse(database).expect("valid name"),
-    }
+    TenantLocation { server: ServerKey::default_server(), database: DatabaseName::parse(database).expect("valid name") }
 }
 
 fn router(budget: u32, pool_size: u32, idle_timeout: Duration) -> TenantRouter {
     TenantRouter::new(
         test_tenant_servers(),
-        RouterLimits {
-            connection_budget: budget,
-            pool_size,
-            idle_timeout,
-            acquire_wait: Duration::from_millis(300),
-        },
+        RouterLimits { connection_budget: budget, pool_size, idle_timeout, acquire_wait: Duration::from_millis(300) },
     )
 }
 
@@ -53,9 +45,7 @@ async fn a_burst_across_many_tenants_never_exceeds_the_connection_budget() {
         let (router, location) = (router.clone(), location(&databases[i % databases.len()]));
         tasks.push(tokio::spawn(async move {
             let mut tx = router.begin(&location, YachtId::generate()).await?;
-            sqlx::query("SELECT pg_sleep(0.02)")
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("SELECT pg_sleep(0.02)").execute(&mut *tx).await?;
             tx.commit().await?;
             Ok::<(), RouterError>(())
         }));
@@ -74,10 +64,7 @@ async fn a_burst_across_many_tenants_never_exceeds_the_connection_budget() {
     let stats = router.stats();
     assert!(stats.open_connections <= 4, "router's own count: {stats:?}");
     let peak = peak.load(Ordering::Relaxed);
-    assert!(
-        peak <= 4,
-        "the server saw {peak} connections for a budget of 4"
-    );
+    assert!(peak <= 4, "the server saw {peak} connections for a budget of 4");
 }
 
 #[tokio::test]
@@ -87,33 +74,22 @@ async fn a_pool_is_created_once_however_many_requests_race_for_it() {
     let mut tasks = Vec::new();
     for _ in 0..20 {
         let (router, location) = (router.clone(), location(&database));
-        tasks.push(tokio::spawn(async move {
-            router.pool(&location).await.map(|_| ())
-        }));
+        tasks.push(tokio::spawn(async move { router.pool(&location).await.map(|_| ()) }));
     }
     for task in tasks {
         task.await.expect("ran").expect("pool");
     }
     let stats = router.stats();
     assert_eq!(stats.pools, 1);
-    assert_eq!(
-        stats.free_budget, 7,
-        "one pool reserved its three connections, once"
-    );
+    assert_eq!(stats.free_budget, 7, "one pool reserved its three connections, once");
 }
 
 #[tokio::test]
 async fn idle_pools_are_evicted_and_their_connections_closed() {
     let database = migrated_tenant_database().await;
     let router = router(4, 2, Duration::from_millis(800));
-    let mut tx = router
-        .begin(&location(&database), YachtId::generate())
-        .await
-        .expect("tx");
-    sqlx::query("SELECT 1")
-        .execute(&mut *tx)
-        .await
-        .expect("query");
+    let mut tx = router.begin(&location(&database), YachtId::generate()).await.expect("tx");
+    sqlx::query("SELECT 1").execute(&mut *tx).await.expect("query");
     tx.commit().await.expect("commit");
     assert!(open_connections(std::slice::from_ref(&database)).await >= 1);
 
@@ -122,35 +98,16 @@ async fn idle_pools_are_evicted_and_their_connections_closed() {
     assert_eq!(router.evict_idle().await, 1);
     assert_eq!(router.stats().pools, 0);
     assert_eq!(router.stats().free_budget, 4, "the budget is returned");
-    assert_eq!(
-        open_connections(std::slice::from_ref(&database)).await,
-        0,
-        "evicted pools are closed"
-    );
+    assert_eq!(open_connections(std::slice::from_ref(&database)).await, 0, "evicted pools are closed");
 }
 
 #[tokio::test]
 async fn a_busy_budget_is_freed_by_closing_unused_pools_of_other_tenants() {
-    let (a, b) = (
-        migrated_tenant_database().await,
-        migrated_tenant_database().await,
-    );
+    let (a, b) = (migrated_tenant_database().await, migrated_tenant_database().await);
     let router = router(2, 2, Duration::from_secs(60));
-    router
-        .begin(&location(&a), YachtId::generate())
-        .await
-        .expect("tx on a")
-        .commit()
-        .await
-        .expect("commit");
+    router.begin(&location(&a), YachtId::generate()).await.expect("tx on a").commit().await.expect("commit");
     // A's pool holds the whole budget but is idle: B's first request closes it to make room.
-    router
-        .begin(&location(&b), YachtId::generate())
-        .await
-        .expect("tx on b")
-        .commit()
-        .await
-        .expect("commit");
+    router.begin(&location(&b), YachtId::generate()).await.expect("tx on b").commit().await.expect("commit");
     assert_eq!(open_connections(std::slice::from_ref(&a)).await, 0);
     assert_eq!(router.stats().pools, 1);
 }
@@ -173,44 +130,25 @@ async fn an_unscoped_query_through_a_yachts_transaction_sees_only_that_yacht() {
 
     let mut tx = router.begin(&location(&shared), aurora).await.expect("tx");
     // Deliberately no WHERE yacht_id: row-level security is the second line of defence.
-    let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM equipment ORDER BY code")
-        .fetch_all(&mut *tx)
-        .await
-        .expect("select");
+    let codes: Vec<String> =
+        sqlx::query_scalar("SELECT code FROM equipment ORDER BY code").fetch_all(&mut *tx).await.expect("select");
     assert_eq!(codes, ["ME-P", "ME-S"]);
-    let updated = sqlx::query("UPDATE equipment SET status = 'failed'")
+    let updated = sqlx::query("UPDATE equipment SET status = 'failed'").execute(&mut *tx).await.expect("update");
+    assert_eq!(updated.rows_affected(), 2, "an unscoped update touches only Aurora's rows");
+    let smuggled = sqlx::query("INSERT INTO equipment (yacht_id, code, name) VALUES ($1, 'X-1', 'x')")
+        .bind(borealis.as_uuid())
         .execute(&mut *tx)
-        .await
-        .expect("update");
-    assert_eq!(
-        updated.rows_affected(),
-        2,
-        "an unscoped update touches only Aurora's rows"
-    );
-    let smuggled =
-        sqlx::query("INSERT INTO equipment (yacht_id, code, name) VALUES ($1, 'X-1', 'x')")
-            .bind(borealis.as_uuid())
-            .execute(&mut *tx)
-            .await;
+        .await;
     let error = smuggled.expect_err("writing another yacht's row is refused");
     assert_eq!(
-        error
-            .as_database_error()
-            .and_then(sqlx::error::DatabaseError::code)
-            .as_deref(),
+        error.as_database_error().and_then(sqlx::error::DatabaseError::code).as_deref(),
         Some("42501"),
         "{error}"
     );
     drop(tx);
 
-    let mut tx = router
-        .begin(&location(&shared), borealis)
-        .await
-        .expect("tx");
-    let status: String = sqlx::query_scalar("SELECT status FROM equipment")
-        .fetch_one(&mut *tx)
-        .await
-        .expect("one row");
+    let mut tx = router.begin(&location(&shared), borealis).await.expect("tx");
+    let status: String = sqlx::query_scalar("SELECT status FROM equipment").fetch_one(&mut *tx).await.expect("one row");
     assert_eq!(status, "operational", "Borealis's equipment was untouched");
 }
 
@@ -229,13 +167,7 @@ async fn the_tenant_role_without_a_yacht_sees_nothing() {
 
     let pool = router.pool(&location(&database)).await.expect("pool");
     let mut tx = pool.begin().await.expect("tx");
-    sqlx::query("SET LOCAL ROLE pms_tenant_app")
-        .execute(&mut *tx)
-        .await
-        .expect("role");
-    let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM equipment")
-        .fetch_one(&mut *tx)
-        .await
-        .expect("count");
+    sqlx::query("SET LOCAL ROLE pms_tenant_app").execute(&mut *tx).await.expect("role");
+    let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM equipment").fetch_one(&mut *tx).await.expect("count");
     assert_eq!(visible, 0);
 }
