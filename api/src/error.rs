@@ -83,6 +83,10 @@ error_codes! {
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed"),
     /// The request conflicts with existing data (e.g. a duplicate unique value).
     Conflict = ("conflict", CONFLICT, "Conflict"),
+    /// The record's current state does not allow this transition.
+    InvalidStateTransition = ("invalid_state_transition", CONFLICT, "Invalid state transition"),
+    /// The change would leave the yacht without an active captain, manager or admin.
+    LastTenantAdmin = ("last_tenant_admin", CONFLICT, "Last tenant admin"),
     /// Too many failed sign-ins for this email address; retry after `Retry-After` seconds.
     TooManyAttempts = ("too_many_attempts", TOO_MANY_REQUESTS, "Too many attempts"),
     /// The request took longer than the server's time limit; safe to retry with the same

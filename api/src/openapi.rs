@@ -22,6 +22,7 @@ use crate::routes;
     tags(
         (name = "admin", description = "Platform administration: provisioning and suspending yachts, tenant database state."),
         (name = "auth", description = "Sign in, refresh and sign out. Access tokens last 15 minutes; refresh tokens rotate on every use."),
+        (name = "members", description = "A yacht's members, managed by its captain, manager or admin."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),
     components(schemas(Problem, ErrorCode, FieldError)),

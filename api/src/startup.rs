@@ -12,6 +12,7 @@ use pms_infra::auth::store::PgAuthStore;
 use pms_infra::auth::tokens::{JwtTokens, SupabaseTokens};
 use pms_infra::master::MasterDb;
 use pms_infra::master::directory::PgDirectory;
+use pms_infra::master::members::PgMemberStore;
 use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
 use pms_infra::migrate::migrate_master;
 use pms_infra::postgres::{PoolSize, ensure_database, lazy_pool, parse_url};
@@ -116,7 +117,8 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
         directory: PgDirectory::new(pool.clone()),
         passwords: Argon2Passwords,
         router,
-        registry: PgYachtRegistry::new(pool),
+        registry: PgYachtRegistry::new(pool.clone()),
+        members: PgMemberStore::new(pool),
         provisioner: PgTenantProvisioner::new(servers),
     }
 }

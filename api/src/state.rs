@@ -9,6 +9,7 @@ use pms_infra::auth::store::PgAuthStore;
 use pms_infra::auth::tokens::{JwtTokens, SupabaseTokens};
 use pms_infra::master::MasterDb;
 use pms_infra::master::directory::PgDirectory;
+use pms_infra::master::members::PgMemberStore;
 use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
 use pms_infra::tenant::router::TenantRouter;
 
@@ -28,4 +29,5 @@ pub struct AppState {
     pub router: TenantRouter,
     pub registry: PgYachtRegistry,
     pub provisioner: PgTenantProvisioner,
+    pub members: PgMemberStore,
 }

@@ -8,6 +8,7 @@ use crate::state::AppState;
 
 pub mod admin;
 pub mod auth;
+pub mod members;
 pub mod system;
 
 /// All documented routes, without state or middleware (the spec is generated from this too).
@@ -25,4 +26,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::suspend_yacht))
         .routes(routes!(admin::reactivate_yacht))
         .routes(routes!(admin::list_tenants))
+        .routes(routes!(members::accept))
+        .routes(routes!(members::list, members::create_invitation))
+        .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(members::suspend))
+        .routes(routes!(members::reactivate))
 }

@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use pms_domain::auth::PasswordVerifier;
+use pms_domain::auth::{PasswordHasher, PasswordVerifier};
+use pms_domain::store::StoreError;
 
 /// Hashes and verifies passwords with Argon2id (19 MiB, 2 passes, 1 lane).
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,6 +50,12 @@ fn verify_now(password: &str, hash: Option<&str>) -> bool {
         return false;
     };
     argon2().verify_password(password.as_bytes(), &parsed).is_ok() && real
+}
+
+impl PasswordHasher for Argon2Passwords {
+    async fn hash(&self, password: &str) -> Result<String, StoreError> {
+        Argon2Passwords::hash(self, password).await.map_err(|e| StoreError::new(std::io::Error::other(e.to_string())))
+    }
 }
 
 impl PasswordVerifier for Argon2Passwords {

@@ -26,4 +26,5 @@ impl MasterDb {
 
 pub mod admins;
 pub mod directory;
+pub mod members;
 pub mod registry;
