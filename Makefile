@@ -26,6 +26,7 @@ ci: lint test ## what .ci/run does
 db-stop: ## stop the throwaway PostgreSQL clusters started by run and test
 	scripts/postgres.sh stop run
 	scripts/postgres.sh stop test
+	scripts/postgres.sh stop test-second
 
 clean-data: db-stop ## delete the throwaway clusters
 	rm -rf .data

@@ -6,6 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TEST_DATABASE_URL=$(scripts/postgres.sh fresh test "${TEST_PG_PORT:-54329}")
 export TEST_DATABASE_URL
+# A second server, for yachts placed on another PostgreSQL server than the default.
+TEST_SECOND_DATABASE_URL=$(scripts/postgres.sh fresh test-second "${TEST_SECOND_PG_PORT:-54339}")
+export TEST_SECOND_DATABASE_URL
 cargo build --locked -p pms-api --bin pipeline-core
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast "$@"

@@ -259,3 +259,103 @@ pub async fn open_connections(databases: &[String]) -> i64 {
         .await
         .expect("pg_stat_activity")
 }
+
+/// The second PostgreSQL server `make test` starts, for placement on a named server.
+pub fn second_server_url() -> String {
+    std::env::var("TEST_SECOND_DATABASE_URL")
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .expect("TEST_SECOND_DATABASE_URL is not set: run the tests with `make test`")
+}
+
+/// A yacht provisioned for a test, with its first captain signed in.
+#[derive(Debug, Clone)]
+pub struct TestYacht {
+    pub id: String,
+    pub captain_email: String,
+    pub captain_token: String,
+    pub database: String,
+}
+
+impl TestApp {
+    /// A new platform administrator's access token.
+    pub async fn platform_admin_token(&self) -> String {
+        let email = format!("root-{}@pipeline.test", uuid::Uuid::new_v4().simple());
+        self.create_user(&email, TEST_PASSWORD, true).await;
+        self.access_token(&email, TEST_PASSWORD).await
+    }
+
+    /// Provisions a yacht as a platform admin and returns the response body (asserting 201).
+    pub async fn provision(&self, admin_token: &str, body: &serde_json::Value) -> serde_json::Value {
+        let response = self.post_json("/v1/admin/yachts", body, Some(admin_token)).await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(status, 201, "provisioning: {body}");
+        body
+    }
+
+    /// Accepts an invitation and returns the token response (asserting 200).
+    pub async fn accept_invite(&self, token: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .post_json("/v1/auth/accept-invite", &serde_json::json!({"token": token, "password": password}), None)
+            .await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(status, 200, "accepting an invitation: {body}");
+        body
+    }
+
+    /// Provisions a yacht in a database of its own with a signed-in captain.
+    pub async fn yacht_with_captain(&self, name: &str) -> TestYacht {
+        let admin = self.platform_admin_token().await;
+        let captain_email = format!("captain-{}@yacht.test", uuid::Uuid::new_v4().simple());
+        let created = self
+            .provision(
+                &admin,
+                &serde_json::json!({"name": name, "first_admin": {"email": captain_email, "role": "captain"}}),
+            )
+            .await;
+        let invite = created["first_admin_invitation"]["invite_token"].as_str().expect("invite token");
+        let login = self.accept_invite(invite, TEST_PASSWORD).await;
+        TestYacht {
+            id: created["id"].as_str().expect("id").to_owned(),
+            captain_email,
+            captain_token: login["access_token"].as_str().expect("token").to_owned(),
+            database: created["tenant_database"]["database"].as_str().expect("database").to_owned(),
+        }
+    }
+
+    /// Invites `email` to the yacht as `role` (by the captain), accepts, and returns the new
+    /// member's access token and user id.
+    pub async fn add_member(&self, yacht: &TestYacht, email: &str, role: &str) -> (String, String) {
+        let response = self
+            .post_json(
+                &format!("/v1/yachts/{}/members", yacht.id),
+                &serde_json::json!({"email": email, "role": role}),
+                Some(&yacht.captain_token),
+            )
+            .await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(status, 201, "inviting {email}: {body}");
+        let login = self.accept_invite(body["invite_token"].as_str().expect("token"), TEST_PASSWORD).await;
+        (
+            login["access_token"].as_str().expect("token").to_owned(),
+            login["user"]["id"].as_str().expect("user id").to_owned(),
+        )
+    }
+
+    /// Sends a request with a method, optional JSON body and bearer token.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        token: &str,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request sent")
+    }
+}

@@ -15,6 +15,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use pms_domain::identity::{Email, Role};
+use pms_domain::members::{INVITATION_TTL, NewInvitation, invite};
+use pms_infra::auth::tokens::one_time_token;
+
+use super::members::InvitationView;
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::PlatformAdmin;
 use crate::http::json::ApiJson;
@@ -46,6 +51,28 @@ pub struct CreateYachtRequest {
     #[schema(min_length = 2, max_length = 60)]
     pub flag_state: Option<String>,
     pub tenant_database: Option<PlacementRequest>,
+    /// Invite the yacht's first captain, manager or admin; the response carries the invite token.
+    pub first_admin: Option<FirstAdminRequest>,
+}
+
+/// The first person to manage the yacht's members.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FirstAdminRequest {
+    #[schema(format = Email, max_length = 254)]
+    pub email: String,
+    /// `captain`, `manager` or `admin` (the default).
+    #[schema(example = "captain")]
+    pub role: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
+    pub display_name: Option<String>,
+}
+
+/// A newly provisioned yacht, with its first admin's invitation when one was asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvisionedYachtView {
+    #[serde(flatten)]
+    pub yacht: YachtView,
+    pub first_admin_invitation: Option<InvitationView>,
 }
 
 /// Where a yacht's data lives.
@@ -130,8 +157,33 @@ fn audit(admin: PlatformAdmin) -> AuditContext {
     AuditContext { actor: admin.0.id, request_id: current_request_id() }
 }
 
-fn parse_request(body: CreateYachtRequest) -> Result<NewYacht, ApiError> {
+/// The first admin to invite, validated.
+struct FirstAdmin {
+    email: Email,
+    role: Role,
+    display_name: Option<String>,
+}
+
+fn parse_request(body: CreateYachtRequest) -> Result<(NewYacht, Option<FirstAdmin>), ApiError> {
     let mut v = Validation::default();
+    let first_admin = body.first_admin.map(|first| {
+        let email = v.check("first_admin.email", "invalid_format", Email::parse(&first.email));
+        let role = first.role.as_deref().map_or(Some(Role::Admin), |raw| {
+            v.check(
+                "first_admin.role",
+                "invalid",
+                Role::parse(raw).filter(|r| r.is_tenant_admin()).ok_or("must be captain, manager or admin"),
+            )
+        });
+        let display_name = first.display_name.map(|n| n.trim().to_owned());
+        v.require(
+            display_name.as_deref().is_none_or(|n| (1..=100).contains(&n.chars().count())),
+            "first_admin.display_name",
+            "invalid",
+            "must be 1 to 100 characters",
+        );
+        (email, role, display_name)
+    });
     let name = v.check("name", "invalid", YachtName::parse(&body.name));
     let imo_number = body.imo_number.as_deref().and_then(|raw| v.check("imo_number", "invalid", ImoNumber::parse(raw)));
     let flag_state = body.flag_state.as_deref().and_then(|raw| v.check("flag_state", "invalid", FlagState::parse(raw)));
@@ -147,7 +199,12 @@ fn parse_request(body: CreateYachtRequest) -> Result<NewYacht, ApiError> {
         .map(|raw| v.check("tenant_database.database", "invalid", DatabaseName::parse(raw)));
     v.finish()?;
     let server = server.expect("validated");
-    Ok(NewYacht {
+    let first_admin = first_admin.map(|(email, role, display_name)| FirstAdmin {
+        email: email.expect("validated"),
+        role: role.expect("validated"),
+        display_name,
+    });
+    let new = NewYacht {
         name: name.expect("validated"),
         imo_number,
         flag_state,
@@ -155,7 +212,8 @@ fn parse_request(body: CreateYachtRequest) -> Result<NewYacht, ApiError> {
             Some(database) => Placement::Existing { server, database: database.expect("validated") },
             None => Placement::NewDatabase { server },
         },
-    })
+    };
+    Ok((new, first_admin))
 }
 
 fn provision_error(error: ProvisionError) -> ApiError {
@@ -184,7 +242,7 @@ fn provision_error(error: ProvisionError) -> ApiError {
     security(("bearer" = [])),
     request_body = CreateYachtRequest,
     responses(
-        (status = CREATED, description = "Provisioned.", body = YachtView),
+        (status = CREATED, description = "Provisioned.", body = ProvisionedYachtView),
         (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`conflict`: the IMO number is taken, or the chosen database is not migrated.", body = Problem, content_type = "application/problem+json"),
@@ -194,11 +252,37 @@ pub async fn create_yacht(
     State(state): State<AppState>,
     admin: PlatformAdmin,
     ApiJson(body): ApiJson<CreateYachtRequest>,
-) -> Result<(StatusCode, Json<YachtView>), ApiError> {
-    let new = parse_request(body)?;
-    let yacht =
-        provision_yacht(&state.registry, &state.provisioner, &new, &audit(admin)).await.map_err(provision_error)?;
-    Ok((StatusCode::CREATED, Json(yacht.into())))
+) -> Result<(StatusCode, Json<ProvisionedYachtView>), ApiError> {
+    let (new, first_admin) = parse_request(body)?;
+    let context = audit(admin);
+    let yacht = provision_yacht(&state.registry, &state.provisioner, &new, &context).await.map_err(provision_error)?;
+    let first_admin_invitation = match first_admin {
+        Some(first) => Some(invite_first_admin(&state, &yacht, first, &context).await?),
+        None => None,
+    };
+    Ok((StatusCode::CREATED, Json(ProvisionedYachtView { yacht: yacht.into(), first_admin_invitation })))
+}
+
+async fn invite_first_admin(
+    state: &AppState,
+    yacht: &Yacht,
+    first: FirstAdmin,
+    context: &AuditContext,
+) -> Result<InvitationView, ApiError> {
+    let (token, token_hash) = one_time_token();
+    let expires_at = Utc::now() + chrono::Duration::from_std(INVITATION_TTL).unwrap_or_default();
+    let invitation = NewInvitation {
+        email: first.email,
+        display_name: first.display_name,
+        role: first.role,
+        token_hash,
+        expires_at,
+    };
+    // The platform acts with full rank: a fresh yacht has nobody to invite from.
+    let member = invite(&state.members, Role::Admin, yacht.id, &invitation, context)
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("inviting the first admin: {e}")))?;
+    Ok(InvitationView { member: member.into(), invite_token: token, expires_at })
 }
 
 /// Every yacht, by name.

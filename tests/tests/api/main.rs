@@ -3,8 +3,10 @@
 mod auth;
 mod cli;
 mod errors;
+mod members;
 mod migrations;
 mod openapi;
+mod provisioning;
 mod render;
 mod system;
 mod tenant_router;
