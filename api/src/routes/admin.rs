@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use pms_domain::identity::{Email, Role};
-use pms_domain::members::{INVITATION_TTL, NewInvitation, invite};
+use pms_domain::members::{INVITATION_TTL, Inviter, NewInvitation, invite};
 use pms_infra::auth::tokens::one_time_token;
 
 use super::members::InvitationView;
@@ -279,7 +279,7 @@ async fn invite_first_admin(
         expires_at,
     };
     // The platform acts with full rank: a fresh yacht has nobody to invite from.
-    let member = invite(&state.members, Role::Admin, yacht.id, &invitation, context)
+    let member = invite(&state.members, Inviter::Platform, yacht.id, &invitation, context)
         .await
         .map_err(|e| ApiError::internal(anyhow::anyhow!("inviting the first admin: {e}")))?;
     Ok(InvitationView { member: member.into(), invite_token: token, expires_at })

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use pms_domain::identity::{Email, Role};
 use pms_domain::ids::UserId;
 use pms_domain::members::{
-    AcceptError, INVITATION_TTL, Member, MemberError, NewInvitation, accept_invitation, change_member, invite,
+    AcceptError, INVITATION_TTL, Inviter, Member, MemberError, NewInvitation, accept_invitation, change_member, invite,
     list_members,
 };
 use pms_domain::membership::{MemberChange, MemberRuleError};
@@ -200,7 +200,9 @@ pub async fn create_invitation(
         token_hash,
         expires_at,
     };
-    let member = invite(&state.members, ctx.role, ctx.yacht, &invitation, &audit(&ctx)).await.map_err(member_error)?;
+    let member = invite(&state.members, Inviter::Member(ctx.role), ctx.yacht, &invitation, &audit(&ctx))
+        .await
+        .map_err(member_error)?;
     Ok((StatusCode::CREATED, Json(InvitationView { member: member.into(), invite_token: token, expires_at })))
 }
 

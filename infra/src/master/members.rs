@@ -4,7 +4,7 @@
 use pms_domain::auth::UserStatus;
 use pms_domain::identity::{Email, MembershipStatus, Role};
 use pms_domain::ids::{UserId, YachtId};
-use pms_domain::members::{ChangeRule, Member, MemberError, MemberStore, NewInvitation, PendingInvitation};
+use pms_domain::members::{Member, MemberError, MemberStore, NewInvitation, PendingInvitation, Rule, Snapshot};
 use pms_domain::membership::{MemberChange, Target};
 use pms_domain::store::StoreError;
 use pms_domain::yacht::AuditContext;
@@ -66,6 +66,47 @@ const SET_ROLE: &str = "UPDATE memberships SET role = $3 WHERE yacht_id = $1 AND
 const SET_STATUS: &str = "UPDATE memberships SET status = $3 WHERE yacht_id = $1 AND user_id = $2";
 const REMOVE: &str = "DELETE FROM memberships WHERE yacht_id = $1 AND user_id = $2";
 
+/// Locks the yacht's row (every member change of one yacht waits for the previous one) and reads
+/// what the rules need: the actor's and the target's memberships and the active admin count.
+async fn lock_and_snapshot(
+    conn: &mut PgConnection,
+    yacht: YachtId,
+    actor: UserId,
+    target: Option<Uuid>,
+) -> Result<Snapshot, StoreError> {
+    lock_yacht(conn, yacht).await?;
+    let membership = |user: Uuid| {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT role, status FROM memberships WHERE yacht_id = $1 AND user_id = $2",
+        )
+        .bind(yacht.as_uuid())
+        .bind(user)
+    };
+    let to_target = |row: Option<(String, String)>| -> Result<Option<Target>, StoreError> {
+        row.map(|(role, status)| {
+            Ok(Target {
+                role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                status: MembershipStatus::parse(&status).ok_or_else(|| corrupt("membership status", &status))?,
+            })
+        })
+        .transpose()
+    };
+    let actor = to_target(membership(actor.as_uuid()).fetch_optional(&mut *conn).await.map_err(store_error)?)?;
+    let target = match target {
+        Some(user) => to_target(membership(user).fetch_optional(&mut *conn).await.map_err(store_error)?)?,
+        None => None,
+    };
+    let active_admins: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM memberships
+         WHERE yacht_id = $1 AND status = 'active' AND role IN ('captain', 'manager', 'admin')",
+    )
+    .bind(yacht.as_uuid())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(store_error)?;
+    Ok(Snapshot { actor, target, active_tenant_admins: usize::try_from(active_admins).unwrap_or(0) })
+}
+
 /// Locks the yacht's row: every member change of one yacht waits for the previous one.
 async fn lock_yacht(conn: &mut PgConnection, yacht: YachtId) -> Result<(), StoreError> {
     sqlx::query("SELECT 1 FROM yachts WHERE id = $1 FOR UPDATE")
@@ -93,22 +134,13 @@ impl MemberStore for PgMemberStore {
         yacht: YachtId,
         target: UserId,
         change: MemberChange,
-        allowed: ChangeRule,
+        allowed: Rule,
         context: &AuditContext,
     ) -> Result<Option<Member>, MemberError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        lock_yacht(&mut tx, yacht).await?;
+        let snapshot = lock_and_snapshot(&mut tx, yacht, context.actor, Some(target.as_uuid())).await?;
+        allowed(snapshot)?;
         let before = load_member(&mut tx, yacht, target).await?.ok_or(MemberError::NotFound)?;
-        let active_admins: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM memberships
-             WHERE yacht_id = $1 AND status = 'active' AND role IN ('captain', 'manager', 'admin')",
-        )
-        .bind(yacht.as_uuid())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(store_error)?;
-        allowed(Target { role: before.role, status: before.status }, usize::try_from(active_admins).unwrap_or(0))?;
-
         let (statement, value, action) = match change {
             MemberChange::ChangeRole(role) => (SET_ROLE, Some(role.as_str()), "member.role_changed"),
             MemberChange::Suspend => (SET_STATUS, Some("suspended"), "member.suspended"),
@@ -140,10 +172,11 @@ impl MemberStore for PgMemberStore {
         &self,
         yacht: YachtId,
         invitation: &NewInvitation,
+        allowed: Rule,
         context: &AuditContext,
     ) -> Result<Member, MemberError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        lock_yacht(&mut tx, yacht).await?;
+        allowed(lock_and_snapshot(&mut tx, yacht, context.actor, None).await?)?;
         let email = invitation.email.as_str();
         let existing_user: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
             .bind(email)
