@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use pms_infra::migrate::migrate_all_tenants;
 
 use pms_domain::identity::Email;
-use pms_domain::password::check_new_password;
+use pms_domain::password::{check_new_password, check_password_strength};
 use pms_infra::auth::passwords::Argon2Passwords;
 use pms_infra::master::admins::{AdminUpsert, upsert_platform_admin};
 use rand::distr::{Alphanumeric, SampleString};
@@ -41,6 +41,13 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI 3.1 document as JSON on stdout (needs no configuration or database).
     Openapi,
+    /// Create or refresh the demo fleet: M/Y Aurora and M/Y Borealis with their crews, and a
+    /// platform admin, all with the password in `DEMO_PASSWORD` (generated and printed if unset).
+    /// Safe to run repeatedly.
+    SeedDemo {
+        #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -86,6 +93,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Admin { command: AdminCommand::CreatePlatformAdmin { email, name, password_stdin } } => {
             create_platform_admin(&settings, &email, &name, password_stdin).await
         }
+        Command::SeedDemo { password } => seed_demo(&settings, password).await,
         Command::Openapi => unreachable!("handled before reading settings"),
     };
     match outcome {
@@ -164,5 +172,14 @@ async fn create_platform_admin(
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn seed_demo(settings: &Settings, password: Option<String>) -> anyhow::Result<ExitCode> {
+    let generated = password.is_none();
+    let password = password.unwrap_or_else(|| Alphanumeric.sample_string(&mut rand::rng(), 16));
+    check_password_strength(&password).map_err(|e| anyhow::anyhow!("DEMO_PASSWORD {e}"))?;
+    crate::demo::seed(settings, &password).await?;
+    print!("{}", crate::demo::summary(&password, generated));
     Ok(ExitCode::SUCCESS)
 }

@@ -22,17 +22,23 @@ pub enum PasswordError {
 
 /// Checks a new password for `email`'s account.
 pub fn check_new_password(password: &str, email: &Email) -> Result<(), PasswordError> {
+    check_password_strength(password)?;
+    let lowered = password.to_lowercase();
+    let local_part = email.as_str().split('@').next().unwrap_or_default();
+    if lowered.contains(email.as_str()) || (local_part.len() >= 4 && lowered.contains(local_part)) {
+        return Err(PasswordError::ContainsEmail);
+    }
+    Ok(())
+}
+
+/// Checks length and repetition only, for a password shared by several accounts (demo seeding).
+pub fn check_password_strength(password: &str) -> Result<(), PasswordError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
         return Err(PasswordError::TooShort);
     }
     if chars > MAX_PASSWORD_CHARS {
         return Err(PasswordError::TooLong);
-    }
-    let lowered = password.to_lowercase();
-    let local_part = email.as_str().split('@').next().unwrap_or_default();
-    if lowered.contains(email.as_str()) || (local_part.len() >= 4 && lowered.contains(local_part)) {
-        return Err(PasswordError::ContainsEmail);
     }
     let mut distinct = password.chars();
     let first = distinct.next();

@@ -222,6 +222,8 @@ pub trait YachtRegistry: Send + Sync {
 
     fn yachts(&self) -> impl Future<Output = Result<Vec<Yacht>, StoreError>> + Send;
 
+    fn yacht(&self, id: YachtId) -> impl Future<Output = Result<Option<Yacht>, StoreError>> + Send;
+
     fn tenant_databases(&self) -> impl Future<Output = Result<Vec<TenantDatabase>, StoreError>> + Send;
 }
 
@@ -264,10 +266,10 @@ pub fn dedicated_database_name(yacht: YachtId) -> DatabaseName {
 pub async fn provision_yacht<R: YachtRegistry, P: TenantProvisioner>(
     registry: &R,
     provisioner: &P,
+    id: YachtId,
     new: &NewYacht,
     audit: &AuditContext,
 ) -> Result<Yacht, ProvisionError> {
-    let id = YachtId::generate();
     let tenant_database = match &new.placement {
         Placement::Existing { server, database } => {
             let existing = registry.tenant_database(server, database).await?.ok_or_else(|| {

@@ -255,7 +255,9 @@ pub async fn create_yacht(
 ) -> Result<(StatusCode, Json<ProvisionedYachtView>), ApiError> {
     let (new, first_admin) = parse_request(body)?;
     let context = audit(admin);
-    let yacht = provision_yacht(&state.registry, &state.provisioner, &new, &context).await.map_err(provision_error)?;
+    let yacht = provision_yacht(&state.registry, &state.provisioner, YachtId::generate(), &new, &context)
+        .await
+        .map_err(provision_error)?;
     let first_admin_invitation = match first_admin {
         Some(first) => Some(invite_first_admin(&state, &yacht, first, &context).await?),
         None => None,

@@ -48,3 +48,38 @@ pub async fn upsert_platform_admin(
     tx.commit().await?;
     Ok(outcome)
 }
+
+/// Makes `email` an active member of `yacht` with `role` and the given password, creating the
+/// account if needed. For demo seeding: idempotent, and it resets the password each time.
+pub async fn upsert_active_member(
+    pool: &PgPool,
+    yacht: pms_domain::ids::YachtId,
+    email: &Email,
+    display_name: &str,
+    role: pms_domain::identity::Role,
+    password_hash: &str,
+) -> Result<UserId, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let user: Uuid = sqlx::query_scalar(
+        "INSERT INTO users (email, display_name, password_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, status = 'active',
+                                           display_name = EXCLUDED.display_name
+         RETURNING id",
+    )
+    .bind(email.as_str())
+    .bind(display_name)
+    .bind(password_hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO memberships (user_id, yacht_id, role, status) VALUES ($1, $2, $3, 'active')
+         ON CONFLICT (user_id, yacht_id) DO UPDATE SET role = EXCLUDED.role, status = 'active'",
+    )
+    .bind(user)
+    .bind(yacht.as_uuid())
+    .bind(role.as_str())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(UserId::from_uuid(user))
+}

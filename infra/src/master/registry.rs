@@ -233,6 +233,11 @@ impl YachtRegistry for PgYachtRegistry {
         rows.into_iter().map(yacht).collect()
     }
 
+    async fn yacht(&self, id: YachtId) -> Result<Option<Yacht>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        yacht_by_id(&mut conn, id).await
+    }
+
     async fn tenant_databases(&self) -> Result<Vec<TenantDatabase>, StoreError> {
         let rows: Vec<TenantRow> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{TENANT_QUERY} ORDER BY t.server_key, t.name")))

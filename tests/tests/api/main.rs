@@ -2,6 +2,7 @@
 
 mod auth;
 mod cli;
+mod demo;
 mod errors;
 mod members;
 mod migrations;

@@ -239,3 +239,49 @@ async fn the_first_platform_admin_is_bootstrapped_from_the_command_line() {
     let (ok, out) = create_admin(&env, &["--email", "ops@pipeline.demo"], None).await;
     assert!(ok && out.contains("is now a platform admin"), "re-running promotes instead of failing: {out}");
 }
+
+#[tokio::test]
+async fn captains_of_yachts_sharing_a_database_cannot_reach_each_other() {
+    let app = spawn_app().await;
+    let admin = app.platform_admin_token().await;
+    let first = app
+        .provision(
+            &admin,
+            &json!({"name": "M/Y Aurora", "first_admin": {"email": "captain@aurora.demo", "role": "captain"}}),
+        )
+        .await;
+    let shared = first["tenant_database"]["database"].clone();
+    let second = app
+        .provision(
+            &admin,
+            &json!({"name": "M/Y Borealis", "tenant_database": {"database": shared},
+                                   "first_admin": {"email": "captain@borealis.demo", "role": "captain"}}),
+        )
+        .await;
+    let token = |created: &Value| created["first_admin_invitation"]["invite_token"].as_str().expect("token").to_owned();
+    let aurora = app.accept_invite(&token(&first), TEST_PASSWORD).await;
+    let borealis = app.accept_invite(&token(&second), TEST_PASSWORD).await;
+    let aurora_token = aurora["access_token"].as_str().expect("token");
+    let borealis_captain = borealis["user"]["id"].as_str().expect("id");
+    let borealis_id = second["id"].as_str().expect("id");
+
+    let attempts = [
+        (reqwest::Method::GET, format!("/v1/yachts/{borealis_id}/members"), None),
+        (
+            reqwest::Method::POST,
+            format!("/v1/yachts/{borealis_id}/members"),
+            Some(json!({"email": "spy@aurora.demo", "role": "crew"})),
+        ),
+        (reqwest::Method::POST, format!("/v1/yachts/{borealis_id}/members/{borealis_captain}/suspend"), None),
+        (reqwest::Method::DELETE, format!("/v1/yachts/{borealis_id}/members/{borealis_captain}"), None),
+    ];
+    for (method, path, body) in attempts {
+        let (status, _) = problem(app.send(method.clone(), &path, body.as_ref(), aurora_token).await).await;
+        assert_eq!(status, 404, "{method} {path}");
+    }
+    let borealis_token = borealis["access_token"].as_str().expect("token");
+    let members: Value =
+        app.get_as(&format!("/v1/yachts/{borealis_id}/members"), borealis_token).await.json().await.expect("json");
+    assert_eq!(members["items"].as_array().expect("items").len(), 1, "nothing was added to Borealis");
+    assert_eq!(members["items"][0]["status"], "active", "Borealis's captain was not suspended");
+}
