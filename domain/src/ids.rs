@@ -64,3 +64,11 @@ id_type!(
     /// A registered tenant database.
     TenantDatabaseId
 );
+id_type!(
+    /// A piece of equipment on a yacht.
+    EquipmentId
+);
+id_type!(
+    /// One running-hours meter reading.
+    ReadingId
+);

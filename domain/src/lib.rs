@@ -7,6 +7,7 @@ pub mod auth;
 pub mod directory;
 pub mod identity;
 pub mod ids;
+pub mod maintenance;
 pub mod members;
 pub mod membership;
 pub mod password;
