@@ -1,6 +1,11 @@
 //! Reaching a yacht's tenant database: configured servers, the pool router with its connection
 //! budget, and transactions confined to one yacht by row-level security.
 
+pub mod audit;
+pub mod equipment;
+pub mod idempotency;
+mod paging;
 pub mod router;
 pub mod servers;
 pub mod store;
+pub mod tx;

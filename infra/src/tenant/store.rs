@@ -1,10 +1,9 @@
 //! One yacht's view of its tenant database: every transaction is confined to that yacht.
 
+use super::router::{TenantLocation, TenantRouter};
+use super::tx::TenantTx;
 use pms_domain::ids::YachtId;
 use pms_domain::store::StoreError;
-use sqlx::{Postgres, Transaction};
-
-use super::router::{TenantLocation, TenantRouter};
 
 /// Opens yacht-scoped transactions on the yacht's tenant database. Holding one opens nothing:
 /// the connection is taken by [`TenantStore::begin`].
@@ -25,7 +24,7 @@ impl TenantStore {
     }
 
     /// A transaction running as the tenant role with this yacht set for row-level security.
-    pub async fn begin(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
-        Ok(self.router.begin(&self.location, self.yacht).await?)
+    pub async fn begin(&self) -> Result<TenantTx, StoreError> {
+        Ok(TenantTx::new(self.router.begin(&self.location, self.yacht).await?, self.yacht))
     }
 }
