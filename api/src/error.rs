@@ -85,6 +85,14 @@ error_codes! {
     Conflict = ("conflict", CONFLICT, "Conflict"),
     /// The record's current state does not allow this transition.
     InvalidStateTransition = ("invalid_state_transition", CONFLICT, "Invalid state transition"),
+    /// `If-Match` names a version that is no longer current (or is not an ETag of this API).
+    PreconditionFailed = ("precondition_failed", PRECONDITION_FAILED, "Precondition failed"),
+    /// This `Idempotency-Key` was already used with a different request.
+    IdempotencyKeyReused = ("idempotency_key_reused", UNPROCESSABLE_ENTITY, "Idempotency key reused"),
+    /// Another piece of equipment already has this code.
+    EquipmentCodeTaken = ("equipment_code_taken", CONFLICT, "Equipment code taken"),
+    /// A running-hours reading would make the meter go down over time without a counter reset.
+    RunningHoursNotMonotonic = ("running_hours_not_monotonic", CONFLICT, "Running hours not monotonic"),
     /// The change would leave the yacht without an active captain, manager or admin.
     LastTenantAdmin = ("last_tenant_admin", CONFLICT, "Last tenant admin"),
     /// Too many failed sign-ins for this email address; retry after `Retry-After` seconds.

@@ -110,6 +110,17 @@ pub struct TenantCtx {
     pub store: TenantStore,
 }
 
+impl TenantCtx {
+    /// The caller as the domain sees them, with this request's id for the audit trail.
+    pub fn actor(&self) -> pms_domain::maintenance::Actor {
+        pms_domain::maintenance::Actor {
+            user: self.user,
+            role: self.role,
+            request_id: crate::http::request_id::current_request_id(),
+        }
+    }
+}
+
 fn no_such_yacht() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "No yacht with this id is available to you.")
 }

@@ -1,11 +1,13 @@
 //! The HTTP API, the command line and the composition root of pipeline-core.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod mutation;
 pub mod openapi;
 pub mod routes;
 pub mod startup;

@@ -21,7 +21,9 @@ use crate::routes;
     ),
     tags(
         (name = "admin", description = "Platform administration: provisioning and suspending yachts, tenant database state."),
+        (name = "audit", description = "The tamper-evident record of every change to the yacht's data."),
         (name = "auth", description = "Sign in, refresh and sign out. Access tokens last 15 minutes; refresh tokens rotate on every use."),
+        (name = "equipment", description = "The yacht's equipment hierarchy, status and running hours."),
         (name = "members", description = "A yacht's members, managed by its captain, manager or admin."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),

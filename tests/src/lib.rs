@@ -359,3 +359,22 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 }
+
+impl TestApp {
+    /// Registers equipment as `token` and returns the created body (asserting 201).
+    pub async fn create_equipment(&self, yacht: &TestYacht, token: &str, body: serde_json::Value) -> serde_json::Value {
+        let response = self.post_json(&format!("/v1/yachts/{}/equipment", yacht.id), &body, Some(token)).await;
+        let status = response.status();
+        let created: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(status, 201, "creating equipment: {created}");
+        created
+    }
+
+    /// A yacht with a signed-in captain and chief engineer: (yacht, chief's token).
+    pub async fn yacht_with_chief(&self, name: &str) -> (TestYacht, String) {
+        let yacht = self.yacht_with_captain(name).await;
+        let email = format!("chief-{}@yacht.test", uuid::Uuid::new_v4().simple());
+        let (chief, _) = self.add_member(&yacht, &email, "chief_engineer").await;
+        (yacht, chief)
+    }
+}

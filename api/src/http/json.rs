@@ -27,7 +27,7 @@ where
     }
 }
 
-fn reject(rejection: &JsonRejection) -> ApiError {
+pub(crate) fn reject(rejection: &JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::JsonSyntaxError(_) => {
             ApiError::new(ErrorCode::MalformedJson, "The request body is not valid JSON.")

@@ -1,10 +1,14 @@
 //! HTTP plumbing shared by every route: request ids, the per-request span and metrics, the
 //! deadline, the problem+json safety net and our own JSON extractor.
 
+pub mod cursor;
+pub mod idempotency;
 pub mod json;
 pub mod layers;
 pub mod path;
+pub mod precondition;
 pub mod problem;
+pub mod query;
 pub mod request_context;
 pub mod request_id;
 

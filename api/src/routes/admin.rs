@@ -272,7 +272,7 @@ async fn invite_first_admin(
     context: &AuditContext,
 ) -> Result<InvitationView, ApiError> {
     let (token, token_hash) = one_time_token();
-    let expires_at = Utc::now() + chrono::Duration::from_std(INVITATION_TTL).unwrap_or_default();
+    let expires_at = crate::clock::now() + chrono::Duration::from_std(INVITATION_TTL).unwrap_or_default();
     let invitation = NewInvitation {
         email: first.email,
         display_name: first.display_name,

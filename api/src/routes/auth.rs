@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use pms_domain::auth::{LoginError, RefreshError, Session};
 use pms_domain::directory::{Directory as _, MembershipSummary, UserProfile, YachtStatus};
 use pms_domain::identity::{Email, MembershipStatus};
@@ -165,7 +164,7 @@ pub async fn login(
     validation.require(body.password.len() <= MAX_PASSWORD_BYTES, "password", "too_long", "must be at most 1024 bytes");
     validation.finish()?;
     let email = email.expect("validated above");
-    let session = state.auth.login(&email, &body.password, Utc::now(), &meta).await.map_err(|e| match e {
+    let session = state.auth.login(&email, &body.password, crate::clock::now(), &meta).await.map_err(|e| match e {
         LoginError::InvalidCredentials => {
             ApiError::new(ErrorCode::InvalidCredentials, "The email or password is wrong.")
         }
@@ -202,7 +201,7 @@ pub async fn refresh(
     ClientMeta(meta): ClientMeta,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let session = state.auth.refresh(&body.refresh_token, Utc::now(), &meta).await.map_err(|e| match e {
+    let session = state.auth.refresh(&body.refresh_token, crate::clock::now(), &meta).await.map_err(|e| match e {
         RefreshError::InvalidToken => ApiError::new(
             ErrorCode::InvalidRefreshToken,
             "The refresh token is invalid, expired or revoked; sign in again.",

@@ -192,7 +192,7 @@ pub async fn create_invitation(
     );
     v.finish()?;
     let (token, token_hash) = one_time_token();
-    let expires_at = Utc::now() + chrono::Duration::from_std(INVITATION_TTL).unwrap_or_default();
+    let expires_at = crate::clock::now() + chrono::Duration::from_std(INVITATION_TTL).unwrap_or_default();
     let invitation = NewInvitation {
         email: email.expect("validated"),
         display_name: display_name.map(str::to_owned),
@@ -361,6 +361,6 @@ pub async fn accept(
                 AcceptError::AccountDisabled => ApiError::new(ErrorCode::AccountDisabled, "This account is disabled."),
                 AcceptError::Store(e) => e.into(),
             })?;
-    let session = state.auth.issue_session(&email, user, Utc::now(), &meta).await?;
+    let session = state.auth.issue_session(&email, user, crate::clock::now(), &meta).await?;
     Ok(Json(token_response(&state, session).await?))
 }

@@ -7,7 +7,9 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
+pub mod equipment;
 pub mod members;
 pub mod system;
 
@@ -31,4 +33,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(members::change_role, members::remove))
         .routes(routes!(members::suspend))
         .routes(routes!(members::reactivate))
+        .routes(routes!(equipment::create, equipment::list))
+        .routes(routes!(equipment::get, equipment::update))
+        .routes(routes!(equipment::set_status))
+        .routes(routes!(equipment::record_hours, equipment::readings))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::verify))
 }

@@ -120,3 +120,8 @@ pub trait AuditTrail: Send {
     /// Recomputes every hash and link; reports the first break.
     fn verify(&mut self) -> impl Future<Output = Result<ChainVerification, StoreError>> + Send;
 }
+
+/// May the actor read the audit trail? Heads of department only (`view_audit_trail`).
+pub fn require_view(actor: &Actor) -> Result<(), super::Denied> {
+    actor.require(actor.role.is_hod(), "view the audit trail")
+}

@@ -12,7 +12,7 @@ use sea_query_sqlx::SqlxBinder as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::paging::{KeysetSort, like_contains};
+use super::paging::{KeysetSort, every_word_matches};
 use super::tx::TenantTx;
 use crate::postgres::store_error;
 
@@ -289,11 +289,9 @@ impl EquipmentRepo for TenantTx {
             query.and_where(Expr::cust_with_values("lower(system) = lower($1)", [system.clone()]));
         }
         if let Some(text) = &filter.text {
-            query.and_where(Expr::cust_with_values(
-                "(search @@ websearch_to_tsquery('simple', $1) OR name ILIKE $2 ESCAPE '\\' \
-                  OR code ILIKE $2 ESCAPE '\\' OR word_similarity($1, name) > 0.5)",
-                [text.clone(), like_contains(text)],
-            ));
+            for condition in every_word_matches(text, "search", &["name", "code"], "name") {
+                query.and_where(condition);
+            }
         }
         let keyset = sort(filter.sort);
         keyset.apply(&mut query, page);

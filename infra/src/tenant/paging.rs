@@ -50,6 +50,36 @@ impl<T> KeysetSort<T> {
     }
 }
 
+/// The most words of a text filter that are matched; more only slow the query down.
+const MAX_FILTER_WORDS: usize = 8;
+
+/// A text filter: every word must match `document` (a `tsvector` column) by prefix, or one of
+/// `columns` by substring, or (words of four letters or more) `fuzzy_column` by trigram word
+/// similarity, which tolerates typos.
+pub fn every_word_matches(text: &str, document: &str, columns: &[&str], fuzzy_column: &str) -> Vec<Expr> {
+    text.split_whitespace()
+        .take(MAX_FILTER_WORDS)
+        .map(|word| {
+            // Only letters and digits reach to_tsquery, whose syntax would otherwise be injectable.
+            let lexeme: String = word.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+            let mut alternatives = Vec::new();
+            let mut values: Vec<Value> = Vec::new();
+            if !lexeme.is_empty() {
+                values.push(format!("{lexeme}:*").into());
+                alternatives.push(format!("{document} @@ to_tsquery('simple', ${})", values.len()));
+            }
+            values.push(like_contains(word).into());
+            let pattern = values.len();
+            alternatives.extend(columns.iter().map(|column| format!("{column} ILIKE ${pattern} ESCAPE '\\'")));
+            if word.chars().count() >= 4 {
+                values.push(word.to_owned().into());
+                alternatives.push(format!("word_similarity(${}, {fuzzy_column}) > 0.5", values.len()));
+            }
+            Expr::cust_with_values(format!("({})", alternatives.join(" OR ")), values)
+        })
+        .collect()
+}
+
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
 pub fn like_contains(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);

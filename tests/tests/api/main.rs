@@ -1,8 +1,10 @@
 //! Black-box tests of pipeline-core: one binary, a module per feature.
 
+mod audit;
 mod auth;
 mod cli;
 mod demo;
+mod equipment;
 mod errors;
 mod members;
 mod migrations;

@@ -171,3 +171,53 @@ async fn the_tenant_role_without_a_yacht_sees_nothing() {
     let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM equipment").fetch_one(&mut *tx).await.expect("count");
     assert_eq!(visible, 0);
 }
+
+#[tokio::test]
+async fn over_http_an_exhausted_budget_is_a_503_with_retry_after_not_a_hang() {
+    let app = pms_tests::spawn_app_with(|env| {
+        env.insert("TENANT_CONNECTION_BUDGET".to_owned(), "1".to_owned());
+        env.insert("TENANT_POOL_SIZE".to_owned(), "1".to_owned());
+        env.insert("TENANT_ACQUIRE_TIMEOUT_MS".to_owned(), "200".to_owned());
+    })
+    .await;
+    let (aurora, aurora_chief) = app.yacht_with_chief("M/Y Aurora").await;
+    let (borealis, borealis_chief) = app.yacht_with_chief("M/Y Borealis").await;
+
+    // Aurora's request holds the whole budget while it waits on a lock taken from outside.
+    let owner = pms_tests::pool_for(&aurora.database).await;
+    let mut lock = owner.begin().await.expect("tx");
+    sqlx::query("LOCK TABLE equipment IN ACCESS EXCLUSIVE MODE").execute(&mut *lock).await.expect("lock");
+    let blocked = {
+        let request =
+            app.client.get(app.url(&format!("/v1/yachts/{}/equipment", aurora.id))).bearer_auth(&aurora_chief);
+        tokio::spawn(async move { request.send().await.expect("sent").status().as_u16() })
+    };
+    let waiting = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+        )
+        .bind(&aurora.database)
+        .fetch_one(&mut pms_tests::admin_connection().await)
+        .await
+        .expect("activity")
+    };
+    for _ in 0..100 {
+        if waiting().await > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(waiting().await, 1, "Aurora's request is parked on the lock");
+
+    let started = std::time::Instant::now();
+    let response = app.get_as(&format!("/v1/yachts/{}/equipment", borealis.id), &borealis_chief).await;
+    assert!(response.headers().get("retry-after").is_some(), "503s say when to retry");
+    let (status, body) = pms_tests::problem(response).await;
+    assert_eq!((status, body["code"].as_str()), (503, Some("service_unavailable")));
+    assert!(started.elapsed() < Duration::from_secs(5), "refused promptly, not after a hang");
+
+    lock.rollback().await.expect("unlock");
+    assert_eq!(blocked.await.expect("ran"), 200, "Aurora's request completes once unblocked");
+    let response = app.get_as(&format!("/v1/yachts/{}/equipment", borealis.id), &borealis_chief).await;
+    assert_eq!(response.status(), 200, "Aurora's now idle pool makes room for Borealis");
+}

@@ -191,7 +191,10 @@ pub trait EquipmentRepo: Send {
     ) -> impl Future<Output = Result<Page<RunningHoursReading>, StoreError>> + Send;
 }
 
-const MANAGE: &str = "change equipment";
+/// May the actor change equipment (create, edit, status, running hours)? ENGINEERS ∪ HOD.
+pub fn require_manage(actor: &Actor) -> Result<(), Denied> {
+    actor.require(actor.is_technical(), "change equipment")
+}
 
 fn snapshot(equipment: &Equipment) -> Snapshot {
     Snapshot::Equipment(Box::new(equipment.clone()))
@@ -218,7 +221,7 @@ pub async fn create_equipment<T: EquipmentRepo + AuditLog>(
     new: NewEquipment,
     now: Timestamp,
 ) -> Result<Equipment, EquipmentError> {
-    actor.require(actor.is_technical(), MANAGE)?;
+    require_manage(actor)?;
     require_parent(tx, new.parent).await?;
     let equipment = Equipment {
         id: EquipmentId::generate(),
@@ -296,7 +299,7 @@ pub async fn update_equipment<T: EquipmentRepo + AuditLog>(
     changes: EquipmentChanges,
     now: Timestamp,
 ) -> Result<Equipment, EquipmentError> {
-    actor.require(actor.is_technical(), MANAGE)?;
+    require_manage(actor)?;
     let before = load_for_change(tx, id, expected_version).await?;
     if let Some(Some(parent)) = changes.parent {
         require_parent(tx, Some(parent)).await?;
@@ -332,7 +335,7 @@ pub async fn set_equipment_status<T: EquipmentRepo + AuditLog>(
     status: EquipmentStatus,
     now: Timestamp,
 ) -> Result<Equipment, EquipmentError> {
-    actor.require(actor.is_technical(), "change equipment status")?;
+    require_manage(actor)?;
     let before = load_for_change(tx, id, expected_version).await?;
     if before.status == status {
         return Ok(before);
@@ -359,7 +362,7 @@ pub async fn record_running_hours<T: EquipmentRepo + AuditLog>(
     reading: NewReading,
     now: Timestamp,
 ) -> Result<(Equipment, RunningHoursReading), EquipmentError> {
-    actor.require(actor.is_technical(), "record running hours")?;
+    require_manage(actor)?;
     if reading.read_at > now + chrono::Duration::minutes(5) {
         return Err(EquipmentError::ReadingInFuture);
     }

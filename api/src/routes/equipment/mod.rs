@@ -1,0 +1,386 @@
+//! Equipment: the yacht's system hierarchy, status and running hours.
+
+mod dto;
+
+use axum::Json;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+pub use dto::*;
+use pms_domain::ids::EquipmentId;
+use pms_domain::maintenance::equipment::{
+    Criticality, EquipmentError, EquipmentFilter, EquipmentRepo as _, EquipmentSort, EquipmentStatus, create_equipment,
+    record_running_hours, require_manage, set_equipment_status, update_equipment,
+};
+use pms_domain::maintenance::paging::PageRequest;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::extract::TenantCtx;
+use crate::http::cursor;
+use crate::http::idempotency::{IdempotencyKey, JsonBody};
+use crate::http::path::ApiPath;
+use crate::http::precondition::{IfMatch, etag};
+use crate::http::query::ApiQuery;
+use crate::mutation::{Answer, Begun, Mutation};
+use crate::validation::Validation;
+
+/// Path of one piece of equipment.
+#[derive(Debug, Deserialize)]
+pub struct EquipmentPath {
+    #[allow(dead_code, reason = "read by TenantCtx")]
+    yacht_id: Uuid,
+    equipment_id: Uuid,
+}
+
+impl EquipmentPath {
+    fn id(&self) -> EquipmentId {
+        EquipmentId::from_uuid(self.equipment_id)
+    }
+}
+
+pub(crate) fn equipment_error(error: EquipmentError) -> ApiError {
+    let field = |field: &str, code: &str, message: String| {
+        ApiError::validation(vec![FieldError { field: field.to_owned(), code: code.to_owned(), message }])
+    };
+    match error {
+        EquipmentError::Denied(denied) => ApiError::new(ErrorCode::Forbidden, denied.to_string()),
+        EquipmentError::NotFound => ApiError::new(ErrorCode::NotFound, "No equipment with this id on this yacht."),
+        EquipmentError::ParentNotFound => field("parent_id", "not_found", error.to_string()),
+        EquipmentError::ParentCycle => field("parent_id", "cycle", error.to_string()),
+        EquipmentError::ReadingInFuture => field("read_at", "in_future", error.to_string()),
+        EquipmentError::CodeTaken(_) => ApiError::new(ErrorCode::EquipmentCodeTaken, error.to_string()),
+        EquipmentError::StaleVersion { .. } => ApiError::new(ErrorCode::PreconditionFailed, error.to_string()),
+        EquipmentError::Decommissioned => ApiError::new(ErrorCode::InvalidStateTransition, error.to_string()),
+        EquipmentError::HoursNotMonotonic { .. } => {
+            ApiError::new(ErrorCode::RunningHoursNotMonotonic, error.to_string())
+        }
+        EquipmentError::Store(e) => e.into(),
+    }
+}
+
+fn denied(ctx: &TenantCtx) -> Result<(), ApiError> {
+    require_manage(&ctx.actor()).map_err(|d| ApiError::new(ErrorCode::Forbidden, d.to_string()))
+}
+
+fn location(ctx: &TenantCtx, id: EquipmentId) -> String {
+    format!("/v1/yachts/{}/equipment/{id}", ctx.yacht)
+}
+
+/// Register a piece of equipment (engineers and heads of department).
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/equipment",
+    tag = "equipment",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating twice.")),
+    request_body = CreateEquipmentRequest,
+    responses(
+        (status = CREATED, description = "Registered; `Location` and `ETag` are set.", body = EquipmentView),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`: the role may not change equipment.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`: no such yacht among the caller's.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`equipment_code_taken`.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn create(
+    ctx: TenantCtx,
+    key: IdempotencyKey,
+    body: JsonBody<CreateEquipmentRequest>,
+) -> Result<Response, ApiError> {
+    denied(&ctx)?;
+    let new = body.value.validate()?;
+    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
+        Begun::Replay(response) => return Ok(response),
+        Begun::Fresh(mutation) => mutation,
+    };
+    let created =
+        create_equipment(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(equipment_error)?;
+    let answer =
+        Answer::created(EquipmentView::from(&created), location(&ctx, created.id)).with_etag(etag(created.version));
+    mutation.commit(answer).await
+}
+
+/// List filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EquipmentQuery {
+    /// Comma-separated statuses, e.g. `failed,degraded`.
+    status: Option<String>,
+    /// Comma-separated criticalities, e.g. `high,critical`.
+    criticality: Option<String>,
+    /// Only the direct components of this equipment.
+    parent_id: Option<Uuid>,
+    /// Only equipment at the top of the tree.
+    roots_only: Option<bool>,
+    /// Exact system, case-insensitive, e.g. `Propulsion`.
+    #[param(max_length = 100)]
+    system: Option<String>,
+    /// Words or part of a code or name; tolerates typos.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// `code` (default), `name` or `-updated_at` (most recently changed first).
+    sort: Option<String>,
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+fn comma_list<T>(v: &mut Validation, field: &str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .filter_map(|item| v.check(field, "invalid", parse(item).ok_or_else(|| format!("unknown value {item:?}"))))
+        .collect()
+}
+
+impl EquipmentQuery {
+    fn validate(self) -> Result<(EquipmentFilter, PageRequest), ApiError> {
+        let mut v = Validation::default();
+        v.require(self.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+        v.require(
+            self.q.as_ref().is_none_or(|q| q.chars().count() <= 200),
+            "q",
+            "too_long",
+            "must be at most 200 characters",
+        );
+        let filter = EquipmentFilter {
+            status: comma_list(&mut v, "status", self.status.as_deref(), |s| EquipmentStatus::parse(s).ok()),
+            criticality: comma_list(&mut v, "criticality", self.criticality.as_deref(), |c| Criticality::parse(c).ok()),
+            parent: self.parent_id.map(EquipmentId::from_uuid),
+            roots_only: self.roots_only.unwrap_or(false),
+            system: self.system.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            text: self.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+            sort: match self.sort.as_deref() {
+                None => EquipmentSort::default(),
+                Some(raw) => v
+                    .check("sort", "invalid", EquipmentSort::parse(raw).ok_or("must be code, name or -updated_at"))
+                    .unwrap_or_default(),
+            },
+        };
+        v.finish()?;
+        let after = self.cursor.as_deref().map(|raw| cursor::decode(raw, filter.sort.as_str())).transpose()?;
+        Ok((filter, PageRequest::new(self.limit, after)))
+    }
+}
+
+/// List the yacht's equipment with filters, sorting and cursor paging.
+#[utoipa::path(
+    get,
+    path = "/v1/yachts/{yacht_id}/equipment",
+    tag = "equipment",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), EquipmentQuery),
+    responses(
+        (status = OK, description = "A page of equipment.", body = EquipmentList),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`validation_failed`: a filter, the sort, the limit or the cursor.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<EquipmentQuery>) -> Result<Json<EquipmentList>, ApiError> {
+    let (filter, page) = query.validate()?;
+    let mut tx = ctx.store.begin().await?;
+    let page = tx.list_equipment(&filter, &page).await?;
+    tx.commit().await?;
+    Ok(Json(EquipmentList {
+        items: page.items.iter().map(EquipmentView::from).collect(),
+        next_cursor: page.next.as_ref().map(cursor::encode),
+    }))
+}
+
+/// One piece of equipment; its `ETag` is its version.
+#[utoipa::path(
+    get,
+    path = "/v1/yachts/{yacht_id}/equipment/{equipment_id}",
+    tag = "equipment",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("equipment_id" = Uuid, Path, description = "The equipment.")),
+    responses(
+        (status = OK, description = "The equipment.", body = EquipmentView, headers(("ETag" = String, description = "The version, for If-Match."))),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<EquipmentPath>) -> Result<Response, ApiError> {
+    let mut tx = ctx.store.begin().await?;
+    let equipment = tx.equipment(path.id()).await?.ok_or_else(|| equipment_error(EquipmentError::NotFound))?;
+    tx.commit().await?;
+    Ok(([(header::ETAG, etag(equipment.version))], Json(EquipmentView::from(&equipment))).into_response())
+}
+
+/// Change equipment details (a partial update; `null` clears an optional field).
+///
+/// With `If-Match`, applies only if the equipment is still at that version (else 412).
+#[utoipa::path(
+    patch,
+    path = "/v1/yachts/{yacht_id}/equipment/{equipment_id}",
+    tag = "equipment",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("equipment_id" = Uuid, Path, description = "The equipment."),
+        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
+    request_body = UpdateEquipmentRequest,
+    responses(
+        (status = OK, description = "The updated equipment.", body = EquipmentView),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`equipment_code_taken` or `invalid_state_transition` (decommissioned).", body = Problem, content_type = "application/problem+json"),
+        (status = PRECONDITION_FAILED, description = "`precondition_failed`: changed since that version.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn update(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<EquipmentPath>,
+    IfMatch(expected): IfMatch,
+    key: IdempotencyKey,
+    body: JsonBody<UpdateEquipmentRequest>,
+) -> Result<Response, ApiError> {
+    denied(&ctx)?;
+    let changes = body.value.validate()?;
+    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
+        Begun::Replay(response) => return Ok(response),
+        Begun::Fresh(mutation) => mutation,
+    };
+    let updated = update_equipment(mutation.tx(), &ctx.actor(), path.id(), expected, changes, crate::clock::now())
+        .await
+        .map_err(equipment_error)?;
+    mutation.commit(Answer::ok(EquipmentView::from(&updated)).with_etag(etag(updated.version))).await
+}
+
+/// Set the operational status (`update_equipment_status`). Decommissioning is final.
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/equipment/{equipment_id}/status",
+    tag = "equipment",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("equipment_id" = Uuid, Path, description = "The equipment."),
+        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
+    request_body = SetEquipmentStatusRequest,
+    responses(
+        (status = OK, description = "The equipment with its new status.", body = EquipmentView),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`invalid_state_transition`: decommissioned equipment.", body = Problem, content_type = "application/problem+json"),
+        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn set_status(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<EquipmentPath>,
+    IfMatch(expected): IfMatch,
+    key: IdempotencyKey,
+    body: JsonBody<SetEquipmentStatusRequest>,
+) -> Result<Response, ApiError> {
+    denied(&ctx)?;
+    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
+        Begun::Replay(response) => return Ok(response),
+        Begun::Fresh(mutation) => mutation,
+    };
+    let updated = set_equipment_status(
+        mutation.tx(),
+        &ctx.actor(),
+        path.id(),
+        expected,
+        body.value.status.into(),
+        crate::clock::now(),
+    )
+    .await
+    .map_err(equipment_error)?;
+    mutation.commit(Answer::ok(EquipmentView::from(&updated)).with_etag(etag(updated.version))).await
+}
+
+/// Record a running-hours meter reading (`record_running_hours`).
+///
+/// Readings never go down over time unless `is_reset` says the meter was reset or replaced.
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/equipment/{equipment_id}/running-hours",
+    tag = "equipment",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("equipment_id" = Uuid, Path, description = "The equipment."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of recording twice.")),
+    request_body = RecordRunningHoursRequest,
+    responses(
+        (status = CREATED, description = "Recorded.", body = RecordedReadingView),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`running_hours_not_monotonic` or `invalid_state_transition` (decommissioned).", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn record_hours(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<EquipmentPath>,
+    key: IdempotencyKey,
+    body: JsonBody<RecordRunningHoursRequest>,
+) -> Result<Response, ApiError> {
+    denied(&ctx)?;
+    let now = crate::clock::now();
+    let reading = body.value.validate(now)?;
+    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
+        Begun::Replay(response) => return Ok(response),
+        Begun::Fresh(mutation) => mutation,
+    };
+    let (equipment, recorded) =
+        record_running_hours(mutation.tx(), &ctx.actor(), path.id(), reading, now).await.map_err(equipment_error)?;
+    let view =
+        RecordedReadingView { reading: ReadingView::from(&recorded), equipment: EquipmentView::from(&equipment) };
+    let location = format!("{}/running-hours", location(&ctx, equipment.id));
+    mutation.commit(Answer::created(view, location)).await
+}
+
+/// Paging of a history list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// The equipment's meter readings, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/yachts/{yacht_id}/equipment/{equipment_id}/running-hours",
+    tag = "equipment",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("equipment_id" = Uuid, Path, description = "The equipment."), HistoryQuery),
+    responses(
+        (status = OK, description = "A page of readings.", body = ReadingList),
+        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "`yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`validation_failed`: the limit or the cursor.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn readings(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<EquipmentPath>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> Result<Json<ReadingList>, ApiError> {
+    let mut v = Validation::default();
+    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.finish()?;
+    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-read_at")).transpose()?;
+    let mut tx = ctx.store.begin().await?;
+    tx.equipment(path.id()).await?.ok_or_else(|| equipment_error(EquipmentError::NotFound))?;
+    let page = tx.readings(path.id(), &PageRequest::new(query.limit, after)).await?;
+    tx.commit().await?;
+    Ok(Json(ReadingList {
+        items: page.items.iter().map(ReadingView::from).collect(),
+        next_cursor: page.next.as_ref().map(cursor::encode),
+    }))
+}
