@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document: generated from the routes, committed as `openapi/openapi.json`
 //! (rewritten by `make openapi`, checked by a test).
 
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr};
@@ -46,22 +46,110 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Responses every operation that takes a JSON body can give.
-const BODY_RESPONSES: [(&str, &str, &str); 4] = [
-    ("400", "MalformedJson", "`malformed_json`: the body is not valid JSON."),
-    ("413", "PayloadTooLarge", "`payload_too_large`: the body exceeds the server's limit."),
-    ("415", "UnsupportedMediaType", "`unsupported_media_type`: send `Content-Type: application/json`."),
-    ("422", "InvalidBody", "`invalid_body` (wrong shape or types) or `validation_failed` (see `errors`)."),
-];
+/// A response documented once and referenced by status from the operations it applies to.
+struct Shared {
+    status: &'static str,
+    name: &'static str,
+    description: &'static str,
+    /// Which operations can give it.
+    applies: fn(&str, &Operation) -> bool,
+}
 
-/// Responses any operation can give, documented once and referenced from every operation.
-const COMMON_RESPONSES: [(&str, &str, &str); 2] = [
-    ("500", "InternalError", "An unexpected server error; the body's `request_id` identifies it in the logs."),
-    (
-        "503",
-        "Unavailable",
-        "A dependency is unavailable or the request hit the server's deadline (`timeout`); retry after `Retry-After` seconds.",
-    ),
+fn always(_: &str, _: &Operation) -> bool {
+    true
+}
+
+fn authenticated(_: &str, operation: &Operation) -> bool {
+    operation.security.as_ref().is_some_and(|s| !s.is_empty())
+}
+
+fn on_a_yacht(path: &str, _: &Operation) -> bool {
+    path.starts_with("/v1/yachts/{yacht_id}")
+}
+
+fn platform_admin(path: &str, _: &Operation) -> bool {
+    path.starts_with("/v1/admin/")
+}
+
+fn with_body(_: &str, operation: &Operation) -> bool {
+    operation.request_body.is_some()
+}
+
+fn with_query(_: &str, operation: &Operation) -> bool {
+    operation
+        .parameters
+        .as_ref()
+        .is_some_and(|p| p.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)))
+}
+
+/// Responses shared by many operations; an operation that documents a status itself keeps its own.
+const SHARED: [Shared; 11] = [
+    Shared {
+        status: "500",
+        name: "InternalError",
+        description: "An unexpected server error; the body's `request_id` identifies it in the logs.",
+        applies: always,
+    },
+    Shared {
+        status: "503",
+        name: "Unavailable",
+        description: "A dependency is unavailable or the request hit the server's deadline (`timeout`); retry after `Retry-After` seconds.",
+        applies: always,
+    },
+    Shared {
+        status: "401",
+        name: "Unauthorized",
+        description: "`unauthorized`: no valid access token.",
+        applies: authenticated,
+    },
+    Shared {
+        status: "403",
+        name: "TenantForbidden",
+        description: "`forbidden` (the caller's role may not do this), `yacht_suspended` or `membership_inactive`.",
+        applies: on_a_yacht,
+    },
+    Shared {
+        status: "404",
+        name: "TenantNotFound",
+        description: "`not_found`: no such yacht among the caller's, or no such record on it.",
+        applies: on_a_yacht,
+    },
+    Shared {
+        status: "403",
+        name: "NotPlatformAdmin",
+        description: "`forbidden`: not a platform administrator.",
+        applies: platform_admin,
+    },
+    Shared {
+        status: "400",
+        name: "MalformedJson",
+        description: "`malformed_json`: the body is not valid JSON.",
+        applies: with_body,
+    },
+    Shared {
+        status: "413",
+        name: "PayloadTooLarge",
+        description: "`payload_too_large`: the body exceeds the server's limit.",
+        applies: with_body,
+    },
+    Shared {
+        status: "415",
+        name: "UnsupportedMediaType",
+        description: "`unsupported_media_type`: send `Content-Type: application/json`.",
+        applies: with_body,
+    },
+    Shared {
+        status: "422",
+        name: "InvalidBody",
+        description: "`invalid_body` (wrong shape or types) or `validation_failed` (see `errors`).",
+        applies: with_body,
+    },
+    Shared {
+        status: "422",
+        name: "InvalidQuery",
+        description: "`validation_failed`: a query parameter (see `errors`).",
+        applies: with_query,
+    },
 ];
 
 /// The full document, as served at `/openapi.json`.
@@ -80,22 +168,22 @@ pub fn spec_json() -> String {
 
 fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {
     let components = api.components.get_or_insert_with(Default::default);
-    for &(_, name, description) in COMMON_RESPONSES.iter().chain(&BODY_RESPONSES) {
+    for shared in &SHARED {
         let response = ResponseBuilder::new()
-            .description(description)
+            .description(shared.description)
             .content(PROBLEM_JSON, Content::new(Some(Ref::from_schema_name("Problem"))))
             .build();
-        components.responses.insert(name.to_owned(), RefOr::T(response));
+        components.responses.insert(shared.name.to_owned(), RefOr::T(response));
     }
-    for item in api.paths.paths.values_mut() {
+    for (path, item) in &mut api.paths.paths {
         for operation in operations_mut(item) {
-            let body_responses: &[_] = if operation.request_body.is_some() { &BODY_RESPONSES } else { &[] };
-            for &(status, name, _) in COMMON_RESPONSES.iter().chain(body_responses) {
+            let applicable: Vec<&Shared> = SHARED.iter().filter(|s| (s.applies)(path, operation)).collect();
+            for shared in applicable {
                 operation
                     .responses
                     .responses
-                    .entry(status.to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+                    .entry(shared.status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(shared.name)));
             }
         }
     }

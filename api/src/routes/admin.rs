@@ -243,8 +243,6 @@ fn provision_error(error: ProvisionError) -> ApiError {
     request_body = CreateYachtRequest,
     responses(
         (status = CREATED, description = "Provisioned.", body = ProvisionedYachtView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`conflict`: the IMO number is taken, or the chosen database is not migrated.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -295,8 +293,6 @@ async fn invite_first_admin(
     security(("bearer" = [])),
     responses(
         (status = OK, description = "All yachts.", body = YachtList),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn list_yachts(State(state): State<AppState>, _admin: PlatformAdmin) -> Result<Json<YachtList>, ApiError> {
@@ -327,8 +323,6 @@ async fn set_status(
     params(("yacht_id" = Uuid, Path, description = "The yacht.")),
     responses(
         (status = OK, description = "Suspended (idempotent).", body = YachtView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -349,8 +343,6 @@ pub async fn suspend_yacht(
     params(("yacht_id" = Uuid, Path, description = "The yacht.")),
     responses(
         (status = OK, description = "Active (idempotent).", body = YachtView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -370,8 +362,6 @@ pub async fn reactivate_yacht(
     security(("bearer" = [])),
     responses(
         (status = OK, description = "All tenant databases.", body = TenantDatabaseList),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: not a platform administrator.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn list_tenants(

@@ -12,7 +12,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode, Problem};
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::TenantCtx;
 use crate::http::cursor;
 use crate::http::query::ApiQuery;
@@ -107,10 +107,6 @@ fn require_hod(ctx: &TenantCtx) -> Result<(), ApiError> {
     params(("yacht_id" = Uuid, Path, description = "The yacht."), AuditQuery),
     responses(
         (status = OK, description = "A page of entries.", body = AuditList),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: heads of department only.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
-        (status = UNPROCESSABLE_ENTITY, description = "`validation_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Result<Json<AuditList>, ApiError> {
@@ -147,9 +143,6 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Resu
     params(("yacht_id" = Uuid, Path, description = "The yacht.")),
     responses(
         (status = OK, description = "The verification result.", body = AuditVerification),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: heads of department only.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn verify(ctx: TenantCtx) -> Result<Json<AuditVerification>, ApiError> {

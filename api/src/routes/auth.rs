@@ -243,7 +243,6 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = OK, description = "The signed-in user.", body = MeResponse),
-        (status = UNAUTHORIZED, description = "`unauthorized`: no valid access token.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<MeResponse>, ApiError> {

@@ -146,9 +146,6 @@ fn parse_role(v: &mut Validation, raw: &str) -> Option<Role> {
     params(("yacht_id" = Uuid, Path, description = "The yacht.")),
     responses(
         (status = OK, description = "Every member, in any state.", body = MemberList),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden` (not a captain, manager or admin), `yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`: no such yacht among the caller's.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn list(State(state): State<AppState>, ctx: TenantCtx) -> Result<Json<MemberList>, ApiError> {
@@ -169,9 +166,6 @@ pub async fn list(State(state): State<AppState>, ctx: TenantCtx) -> Result<Json<
     request_body = InviteRequest,
     responses(
         (status = CREATED, description = "Invited.", body = InvitationView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: not a tenant admin, or the role ranks above the caller's.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`conflict`: already an active or suspended member.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -232,9 +226,6 @@ fn changed(member: Option<Member>) -> Result<Json<MemberView>, ApiError> {
     request_body = ChangeRoleRequest,
     responses(
         (status = OK, description = "The member with the new role.", body = MemberView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: role rules.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`last_tenant_admin`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -259,9 +250,6 @@ pub async fn change_role(
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ("user_id" = Uuid, Path, description = "The member.")),
     responses(
         (status = OK, description = "Suspended.", body = MemberView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: role rules.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`last_tenant_admin`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -282,9 +270,6 @@ pub async fn suspend(
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ("user_id" = Uuid, Path, description = "The member.")),
     responses(
         (status = OK, description = "Active again.", body = MemberView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: role rules.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`invalid_state_transition`: the membership is not suspended.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -305,9 +290,6 @@ pub async fn reactivate(
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ("user_id" = Uuid, Path, description = "The member.")),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: role rules.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`last_tenant_admin`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]

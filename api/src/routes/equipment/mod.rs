@@ -79,9 +79,6 @@ fn location(ctx: &TenantCtx, id: EquipmentId) -> String {
     request_body = CreateEquipmentRequest,
     responses(
         (status = CREATED, description = "Registered; `Location` and `ETag` are set.", body = EquipmentView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`: the role may not change equipment.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`: no such yacht among the caller's.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`equipment_code_taken`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -178,10 +175,6 @@ impl EquipmentQuery {
     params(("yacht_id" = Uuid, Path, description = "The yacht."), EquipmentQuery),
     responses(
         (status = OK, description = "A page of equipment.", body = EquipmentList),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
-        (status = UNPROCESSABLE_ENTITY, description = "`validation_failed`: a filter, the sort, the limit or the cursor.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<EquipmentQuery>) -> Result<Json<EquipmentList>, ApiError> {
@@ -204,9 +197,6 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<EquipmentQuery>) -> 
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ("equipment_id" = Uuid, Path, description = "The equipment.")),
     responses(
         (status = OK, description = "The equipment.", body = EquipmentView, headers(("ETag" = String, description = "The version, for If-Match."))),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<EquipmentPath>) -> Result<Response, ApiError> {
@@ -230,9 +220,6 @@ pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<EquipmentPath>) -> Resul
     request_body = UpdateEquipmentRequest,
     responses(
         (status = OK, description = "The updated equipment.", body = EquipmentView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`equipment_code_taken` or `invalid_state_transition` (decommissioned).", body = Problem, content_type = "application/problem+json"),
         (status = PRECONDITION_FAILED, description = "`precondition_failed`: changed since that version.", body = Problem, content_type = "application/problem+json"),
     ),
@@ -268,9 +255,6 @@ pub async fn update(
     request_body = SetEquipmentStatusRequest,
     responses(
         (status = OK, description = "The equipment with its new status.", body = EquipmentView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`invalid_state_transition`: decommissioned equipment.", body = Problem, content_type = "application/problem+json"),
         (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
@@ -313,9 +297,6 @@ pub async fn set_status(
     request_body = RecordRunningHoursRequest,
     responses(
         (status = CREATED, description = "Recorded.", body = RecordedReadingView),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`running_hours_not_monotonic` or `invalid_state_transition` (decommissioned).", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -360,10 +341,6 @@ pub struct HistoryQuery {
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ("equipment_id" = Uuid, Path, description = "The equipment."), HistoryQuery),
     responses(
         (status = OK, description = "A page of readings.", body = ReadingList),
-        (status = UNAUTHORIZED, description = "`unauthorized`.", body = Problem, content_type = "application/problem+json"),
-        (status = FORBIDDEN, description = "`yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
-        (status = NOT_FOUND, description = "`not_found`.", body = Problem, content_type = "application/problem+json"),
-        (status = UNPROCESSABLE_ENTITY, description = "`validation_failed`: the limit or the cursor.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn readings(
