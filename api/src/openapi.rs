@@ -24,6 +24,7 @@ use crate::routes;
         (name = "audit", description = "The tamper-evident record of every change to the yacht's data."),
         (name = "auth", description = "Sign in, refresh and sign out. Access tokens last 15 minutes; refresh tokens rotate on every use."),
         (name = "equipment", description = "The yacht's equipment hierarchy, status and running hours."),
+        (name = "faults", description = "Faults reported aboard and their handling."),
         (name = "members", description = "A yacht's members, managed by its captain, manager or admin."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),

@@ -72,3 +72,11 @@ id_type!(
     /// One running-hours meter reading.
     ReadingId
 );
+id_type!(
+    /// A reported fault.
+    FaultId
+);
+id_type!(
+    /// A work order.
+    WorkOrderId
+);

@@ -5,6 +5,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
+use crate::validation::Validation;
 
 #[derive(Debug, Clone)]
 pub struct ApiQuery<T>(pub T);
@@ -25,4 +26,15 @@ where
             }])
         })
     }
+}
+
+/// A comma-separated list of closed-set values (`status=failed,degraded`); each unknown value is
+/// recorded as a field error.
+pub fn comma_list<T>(v: &mut Validation, field: &str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .filter_map(|item| v.check(field, "invalid", parse(item).ok_or_else(|| format!("unknown value {item:?}"))))
+        .collect()
 }

@@ -79,7 +79,7 @@ pub struct AuditVerification {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// `equipment` or `running_hours_reading`.
+    /// `equipment`, `running_hours_reading` or `fault`.
     entity_type: Option<String>,
     entity_id: Option<Uuid>,
     /// Changes made by this user.
@@ -113,7 +113,8 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Resu
     require_hod(&ctx)?;
     let mut v = Validation::default();
     let entity = query.entity_type.as_deref().and_then(|raw| {
-        v.check("entity_type", "invalid", EntityKind::parse(raw).ok_or("must be equipment or running_hours_reading"))
+        let kinds = EntityKind::ALL.map(EntityKind::as_str).join(", ");
+        v.check("entity_type", "invalid", EntityKind::parse(raw).ok_or_else(|| format!("must be one of: {kinds}")))
     });
     v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
     v.finish()?;

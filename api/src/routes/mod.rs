@@ -10,6 +10,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod equipment;
+pub mod faults;
 pub mod members;
 pub mod system;
 
@@ -37,6 +38,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(equipment::get, equipment::update))
         .routes(routes!(equipment::set_status))
         .routes(routes!(equipment::record_hours, equipment::readings))
+        .routes(routes!(faults::report, faults::list))
+        .routes(routes!(faults::get))
+        .routes(routes!(faults::acknowledge))
+        .routes(routes!(faults::resolve))
+        .routes(routes!(faults::false_alarm))
+        .routes(routes!(faults::reopen))
         .routes(routes!(audit::list))
         .routes(routes!(audit::verify))
 }

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::Actor;
 use super::equipment::{Equipment, RunningHoursReading};
+use super::fault::Fault;
 use super::paging::{Page, PageRequest};
 use crate::auth::Timestamp;
 use crate::ids::UserId;
@@ -15,15 +16,17 @@ use crate::store::StoreError;
 pub enum EntityKind {
     Equipment,
     RunningHoursReading,
+    Fault,
 }
 
 impl EntityKind {
-    pub const ALL: [Self; 2] = [Self::Equipment, Self::RunningHoursReading];
+    pub const ALL: [Self; 3] = [Self::Equipment, Self::RunningHoursReading, Self::Fault];
 
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Equipment => "equipment",
             Self::RunningHoursReading => "running_hours_reading",
+            Self::Fault => "fault",
         }
     }
 
@@ -37,6 +40,7 @@ impl EntityKind {
 pub enum Snapshot {
     Equipment(Box<Equipment>),
     RunningHoursReading(RunningHoursReading),
+    Fault(Box<Fault>),
 }
 
 /// One change to record.

@@ -2,10 +2,42 @@
 //! implements the ports they need, so the change, its audit entry and (in the API) its
 //! idempotency record commit together or not at all.
 
+/// Declares a closed set of values with their wire names, `ALL`, `as_str`, `parse` and `Display`.
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            const NAMES: &'static str = concat!($($text, " "),+);
+
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::maintenance::OneOf> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == raw).ok_or($crate::maintenance::OneOf(Self::NAMES))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod equipment;
+pub mod fault;
 pub mod paging;
 pub mod text;
+
+#[cfg(test)]
+mod fake;
 
 use crate::identity::Role;
 use crate::ids::UserId;
@@ -29,6 +61,11 @@ impl Actor {
         if allowed { Ok(()) } else { Err(Denied { role: self.role, action }) }
     }
 }
+
+/// A value outside a closed set; carries the allowed names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("must be one of: {0}")]
+pub struct OneOf(pub &'static str);
 
 /// The actor's role does not allow the action.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -14,6 +14,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::equipment::{equipment_json, reading_json};
+use super::fault::fault_json;
 use super::paging::KeysetSort;
 use super::tx::TenantTx;
 use crate::postgres::store_error;
@@ -22,6 +23,7 @@ fn snapshot_json(snapshot: &Snapshot) -> Value {
     match snapshot {
         Snapshot::Equipment(equipment) => equipment_json(equipment),
         Snapshot::RunningHoursReading(reading) => reading_json(reading),
+        Snapshot::Fault(fault) => fault_json(fault),
     }
 }
 

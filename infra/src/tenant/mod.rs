@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod equipment;
+pub mod fault;
 pub mod idempotency;
 mod paging;
 pub mod router;

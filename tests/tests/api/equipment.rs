@@ -46,6 +46,8 @@ async fn a_chief_engineer_registers_reads_and_updates_equipment() {
     let updated: Value = updated.json().await.expect("json");
     assert_eq!((updated["location"].as_str(), &updated["serial_number"]), (Some("Engine room"), &Value::Null));
     assert_eq!(updated["system"], "Propulsion", "omitted fields stay");
+    let read_back: Value = app.get_as(&location, &chief).await.json().await.expect("json");
+    assert_eq!(read_back, updated, "what a write returns is what a read returns");
 
     let (status, body) = problem(patch("\"1\"", json!({"name": "Stale write"})).await).await;
     assert_eq!((status, body["code"].as_str()), (412, Some("precondition_failed")));

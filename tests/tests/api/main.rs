@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod equipment;
 mod errors;
+mod faults;
 mod members;
 mod migrations;
 mod openapi;

@@ -16,11 +16,6 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::validation::Validation;
 
-/// A single-line text with at least one visible character and no control characters.
-pub const LINE: &str = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$";
-/// An equipment code, before upper-casing.
-pub const CODE: &str = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$";
-
 /// How much the yacht depends on the equipment.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -115,7 +110,7 @@ pub struct CreateEquipmentRequest {
     /// Unique on the yacht; stored upper-case.
     #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", max_length = 40)]
     pub code: String,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub name: String,
     /// The assembly this is part of.
     pub parent_id: Option<Uuid>,
@@ -144,7 +139,7 @@ fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result
 pub struct UpdateEquipmentRequest {
     #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", max_length = 40)]
     pub code: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub parent_id: Option<Option<Uuid>>,

@@ -22,7 +22,7 @@ use crate::http::cursor;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
-use crate::http::query::ApiQuery;
+use crate::http::query::{ApiQuery, comma_list};
 use crate::mutation::{Answer, Begun, Mutation};
 use crate::validation::Validation;
 
@@ -125,15 +125,6 @@ pub struct EquipmentQuery {
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
-}
-
-fn comma_list<T>(v: &mut Validation, field: &str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
-    raw.unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .filter_map(|item| v.check(field, "invalid", parse(item).ok_or_else(|| format!("unknown value {item:?}"))))
-        .collect()
 }
 
 impl EquipmentQuery {

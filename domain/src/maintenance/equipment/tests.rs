@@ -1,68 +1,9 @@
-use std::collections::BTreeMap;
-
 use chrono::TimeZone as _;
 
 use super::*;
 use crate::identity::Role;
+use crate::maintenance::fake::FakeTx;
 use crate::testkit::block_on;
-
-/// An in-memory transaction: equipment, readings and the audit entries written.
-#[derive(Default)]
-struct FakeTx {
-    equipment: BTreeMap<EquipmentId, Equipment>,
-    readings: Vec<RunningHoursReading>,
-    audit: Vec<(String, Option<Snapshot>, Option<Snapshot>)>,
-}
-
-impl EquipmentRepo for FakeTx {
-    async fn equipment(&mut self, id: EquipmentId) -> Result<Option<Equipment>, StoreError> {
-        Ok(self.equipment.get(&id).cloned())
-    }
-    async fn equipment_for_update(&mut self, id: EquipmentId) -> Result<Option<Equipment>, StoreError> {
-        Ok(self.equipment.get(&id).cloned())
-    }
-    async fn insert_equipment(&mut self, equipment: &Equipment) -> Result<(), EquipmentWriteError> {
-        if self.equipment.values().any(|e| e.code == equipment.code) {
-            return Err(EquipmentWriteError::CodeTaken);
-        }
-        self.equipment.insert(equipment.id, equipment.clone());
-        Ok(())
-    }
-    async fn update_equipment(&mut self, equipment: &Equipment) -> Result<(), EquipmentWriteError> {
-        if self.equipment.values().any(|e| e.code == equipment.code && e.id != equipment.id) {
-            return Err(EquipmentWriteError::CodeTaken);
-        }
-        self.equipment.insert(equipment.id, equipment.clone());
-        Ok(())
-    }
-    async fn is_within(&mut self, root: EquipmentId, candidate: EquipmentId) -> Result<bool, StoreError> {
-        let mut current = Some(candidate);
-        while let Some(id) = current {
-            if id == root {
-                return Ok(true);
-            }
-            current = self.equipment.get(&id).and_then(|e| e.parent);
-        }
-        Ok(false)
-    }
-    async fn list_equipment(&mut self, _: &EquipmentFilter, _: &PageRequest) -> Result<Page<Equipment>, StoreError> {
-        Ok(Page { items: self.equipment.values().cloned().collect(), next: None })
-    }
-    async fn insert_reading(&mut self, reading: &RunningHoursReading) -> Result<(), StoreError> {
-        self.readings.push(reading.clone());
-        Ok(())
-    }
-    async fn readings(&mut self, _: EquipmentId, _: &PageRequest) -> Result<Page<RunningHoursReading>, StoreError> {
-        Ok(Page { items: self.readings.clone(), next: None })
-    }
-}
-
-impl AuditLog for FakeTx {
-    async fn append(&mut self, _: &Actor, entry: AuditEntry) -> Result<(), StoreError> {
-        self.audit.push((entry.action.to_owned(), entry.before, entry.after));
-        Ok(())
-    }
-}
 
 fn actor(role: Role) -> Actor {
     Actor { user: UserId::generate(), role, request_id: None }

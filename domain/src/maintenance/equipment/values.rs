@@ -7,8 +7,6 @@ use std::fmt;
 pub enum ValueError {
     #[error("must be 1 to 40 letters, digits or . _ / -, starting with a letter or digit")]
     Code,
-    #[error("must be one of {0}")]
-    OneOf(&'static str),
     #[error("must be a number of hours from 0 to 9,999,999.9")]
     Hours,
 }
@@ -35,33 +33,6 @@ impl fmt::Display for EquipmentCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-macro_rules! text_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-            const NAMES: &'static str = concat!($($text, " "),+);
-
-            pub const fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-
-            pub fn parse(raw: &str) -> Result<Self, ValueError> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == raw).ok_or(ValueError::OneOf(Self::NAMES))
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
 }
 
 text_enum!(
@@ -122,6 +93,7 @@ impl fmt::Display for Hours {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::maintenance::OneOf;
 
     #[test]
     fn codes_are_upper_cased_and_restricted() {
@@ -136,9 +108,7 @@ mod tests {
     fn enums_parse_their_names_only() {
         assert_eq!(EquipmentStatus::parse("failed"), Ok(EquipmentStatus::Failed));
         assert_eq!(Criticality::parse("critical"), Ok(Criticality::Critical));
-        assert!(
-            matches!(EquipmentStatus::parse("Failed"), Err(ValueError::OneOf(names)) if names.contains("operational"))
-        );
+        assert!(matches!(EquipmentStatus::parse("Failed"), Err(OneOf(names)) if names.contains("operational")));
     }
 
     #[test]
