@@ -80,3 +80,11 @@ id_type!(
     /// A work order.
     WorkOrderId
 );
+id_type!(
+    /// One item of a work order's checklist.
+    ChecklistItemId
+);
+id_type!(
+    /// Hours logged against a work order.
+    TimeEntryId
+);

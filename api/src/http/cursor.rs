@@ -12,6 +12,7 @@ pub fn encode(cursor: &Cursor) -> String {
     let value = match &cursor.value {
         SortValue::Text(text) => json!(["t", text]),
         SortValue::Time(time) => json!(["d", time.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)]),
+        SortValue::Date(date) => json!(["D", date.to_string()]),
         SortValue::Number(number) => json!(["n", number]),
         SortValue::Missing => json!(["m", null]),
     };
@@ -39,6 +40,7 @@ pub fn decode(raw: &str, sort: &str) -> Result<Cursor, ApiError> {
         ("d", Value::String(time)) => {
             SortValue::Time(chrono::DateTime::parse_from_rfc3339(&time).map_err(|_| invalid())?.to_utc())
         }
+        ("D", Value::String(date)) => SortValue::Date(date.parse().map_err(|_| invalid())?),
         ("n", Value::Number(number)) => SortValue::Number(number.as_f64().ok_or_else(invalid)?),
         ("m", Value::Null) => SortValue::Missing,
         _ => return Err(invalid()),

@@ -7,6 +7,7 @@ use super::Actor;
 use super::equipment::{Equipment, RunningHoursReading};
 use super::fault::Fault;
 use super::paging::{Page, PageRequest};
+use super::work_order::{ChecklistItem, WorkOrder};
 use crate::auth::Timestamp;
 use crate::ids::UserId;
 use crate::store::StoreError;
@@ -17,16 +18,21 @@ pub enum EntityKind {
     Equipment,
     RunningHoursReading,
     Fault,
+    WorkOrder,
+    ChecklistItem,
 }
 
 impl EntityKind {
-    pub const ALL: [Self; 3] = [Self::Equipment, Self::RunningHoursReading, Self::Fault];
+    pub const ALL: [Self; 5] =
+        [Self::Equipment, Self::RunningHoursReading, Self::Fault, Self::WorkOrder, Self::ChecklistItem];
 
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Equipment => "equipment",
             Self::RunningHoursReading => "running_hours_reading",
             Self::Fault => "fault",
+            Self::WorkOrder => "work_order",
+            Self::ChecklistItem => "checklist_item",
         }
     }
 
@@ -41,6 +47,8 @@ pub enum Snapshot {
     Equipment(Box<Equipment>),
     RunningHoursReading(RunningHoursReading),
     Fault(Box<Fault>),
+    WorkOrder(Box<WorkOrder>),
+    ChecklistItem(ChecklistItem),
 }
 
 /// One change to record.

@@ -8,7 +8,8 @@ use super::audit::{AuditEntry, AuditLog, Snapshot};
 use super::equipment::{Equipment, EquipmentFilter, EquipmentRepo, EquipmentWriteError, RunningHoursReading};
 use super::fault::{Fault, FaultFilter, FaultRepo};
 use super::paging::{Page, PageRequest};
-use crate::ids::{EquipmentId, FaultId};
+use super::work_order::{ChecklistItem, TimeEntry, WorkOrder, WorkOrderFilter, WorkOrderNumber, WorkOrderRepo};
+use crate::ids::{EquipmentId, FaultId, WorkOrderId};
 use crate::store::StoreError;
 
 /// An in-memory transaction: equipment, readings and the audit entries written.
@@ -17,6 +18,10 @@ pub struct FakeTx {
     pub equipment: BTreeMap<EquipmentId, Equipment>,
     pub readings: Vec<RunningHoursReading>,
     pub faults: BTreeMap<FaultId, Fault>,
+    pub work_orders: BTreeMap<WorkOrderId, WorkOrder>,
+    pub checklist: Vec<ChecklistItem>,
+    pub time_entries: Vec<TimeEntry>,
+    pub counters: BTreeMap<i32, u32>,
     pub audit: Vec<(String, Option<Snapshot>, Option<Snapshot>)>,
 }
 
@@ -87,5 +92,50 @@ impl FaultRepo for FakeTx {
     }
     async fn list_faults(&mut self, _: &FaultFilter, _: &PageRequest) -> Result<Page<Fault>, StoreError> {
         Ok(Page { items: self.faults.values().cloned().collect(), next: None })
+    }
+}
+
+impl WorkOrderRepo for FakeTx {
+    async fn work_order(&mut self, id: WorkOrderId) -> Result<Option<WorkOrder>, StoreError> {
+        Ok(self.work_orders.get(&id).cloned())
+    }
+    async fn work_order_for_update(&mut self, id: WorkOrderId) -> Result<Option<WorkOrder>, StoreError> {
+        Ok(self.work_orders.get(&id).cloned())
+    }
+    async fn next_number(&mut self, year: i32) -> Result<WorkOrderNumber, StoreError> {
+        let sequence = self.counters.entry(year).or_insert(0);
+        *sequence += 1;
+        Ok(WorkOrderNumber { year, sequence: *sequence })
+    }
+    async fn insert_work_order(&mut self, work_order: &WorkOrder) -> Result<(), StoreError> {
+        self.work_orders.insert(work_order.id, work_order.clone());
+        Ok(())
+    }
+    async fn update_work_order(&mut self, work_order: &WorkOrder) -> Result<(), StoreError> {
+        self.work_orders.insert(work_order.id, work_order.clone());
+        Ok(())
+    }
+    async fn active_work_order_for_fault(&mut self, fault: FaultId) -> Result<Option<WorkOrder>, StoreError> {
+        Ok(self.work_orders.values().find(|w| w.fault == Some(fault) && w.status.is_active()).cloned())
+    }
+    async fn list_work_orders(&mut self, _: &WorkOrderFilter, _: &PageRequest) -> Result<Page<WorkOrder>, StoreError> {
+        Ok(Page { items: self.work_orders.values().cloned().collect(), next: None })
+    }
+    async fn checklist(&mut self, work_order: WorkOrderId) -> Result<Vec<ChecklistItem>, StoreError> {
+        Ok(self.checklist.iter().filter(|i| i.work_order == work_order).cloned().collect())
+    }
+    async fn insert_checklist_item(&mut self, item: &ChecklistItem) -> Result<(), StoreError> {
+        self.checklist.push(item.clone());
+        Ok(())
+    }
+    async fn update_checklist_item(&mut self, item: &ChecklistItem) -> Result<(), StoreError> {
+        if let Some(existing) = self.checklist.iter_mut().find(|i| i.id == item.id) {
+            *existing = item.clone();
+        }
+        Ok(())
+    }
+    async fn insert_time_entry(&mut self, entry: &TimeEntry) -> Result<(), StoreError> {
+        self.time_entries.push(entry.clone());
+        Ok(())
     }
 }

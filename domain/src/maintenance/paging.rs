@@ -14,6 +14,7 @@ pub const DEFAULT_LIMIT: u32 = 25;
 pub enum SortValue {
     Text(String),
     Time(Timestamp),
+    Date(chrono::NaiveDate),
     /// For sorts on nullable columns: items without a value come last.
     Missing,
     Number(f64),

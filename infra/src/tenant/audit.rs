@@ -17,6 +17,7 @@ use super::equipment::{equipment_json, reading_json};
 use super::fault::fault_json;
 use super::paging::KeysetSort;
 use super::tx::TenantTx;
+use super::work_order::{checklist_item_json, work_order_json};
 use crate::postgres::store_error;
 
 fn snapshot_json(snapshot: &Snapshot) -> Value {
@@ -24,6 +25,8 @@ fn snapshot_json(snapshot: &Snapshot) -> Value {
         Snapshot::Equipment(equipment) => equipment_json(equipment),
         Snapshot::RunningHoursReading(reading) => reading_json(reading),
         Snapshot::Fault(fault) => fault_json(fault),
+        Snapshot::WorkOrder(work_order) => work_order_json(work_order),
+        Snapshot::ChecklistItem(item) => checklist_item_json(item),
     }
 }
 

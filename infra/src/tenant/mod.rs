@@ -10,3 +10,4 @@ pub mod router;
 pub mod servers;
 pub mod store;
 pub mod tx;
+pub mod work_order;

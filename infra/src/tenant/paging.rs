@@ -5,9 +5,11 @@ use pms_domain::maintenance::paging::{Cursor, Page, PageRequest, SortValue};
 use sea_query::{Expr, ExprTrait as _, Order, SelectStatement, Value};
 use uuid::Uuid;
 
-/// How one list is sorted: the column, its direction, and how to read the sort value of a row.
+/// How one list is sorted: the sort expression, its direction, and how to read the sort value of
+/// a row.
 pub struct KeysetSort<T> {
     pub name: &'static str,
+    /// A column or an SQL expression of our own (never user input).
     pub column: &'static str,
     pub descending: bool,
     pub value_of: fn(&T) -> SortValue,
@@ -18,6 +20,7 @@ fn sql_value(value: &SortValue) -> Value {
     match value {
         SortValue::Text(text) => text.clone().into(),
         SortValue::Time(time) => (*time).into(),
+        SortValue::Date(date) => (*date).into(),
         SortValue::Number(number) => (*number).into(),
         SortValue::Missing => Value::String(None),
     }
@@ -28,12 +31,15 @@ impl<T> KeysetSort<T> {
     /// page, which tells whether another page follows.
     pub fn apply(&self, query: &mut SelectStatement, page: &PageRequest) {
         if let Some(Cursor { value, id, .. }) = &page.after {
-            let key = Expr::tuple([Expr::col(self.column), Expr::col("id")]);
+            let key = Expr::tuple([Expr::cust(self.column), Expr::col("id")]);
             let after = Expr::tuple([Expr::val(sql_value(value)), Expr::val(*id)]);
             query.and_where(if self.descending { key.lt(after) } else { key.gt(after) });
         }
         let order = if self.descending { Order::Desc } else { Order::Asc };
-        query.order_by(self.column, order.clone()).order_by("id", order).limit(u64::from(page.limit) + 1);
+        query
+            .order_by_expr(Expr::cust(self.column), order.clone())
+            .order_by("id", order)
+            .limit(u64::from(page.limit) + 1);
     }
 
     /// Turns `limit + 1` rows into a page and the cursor after its last item.

@@ -136,7 +136,11 @@ async fn fault_lists_filter_by_status_severity_code_equipment_and_words() {
         ["Coolant temperature high"]
     );
     assert_eq!(titles(get("q=oil%20filter").await), ["Oil leak at filter housing"], "every word must match");
-    assert_eq!(titles(get("q=coolant%20temperture").await), ["Coolant temperature high"], "typos in longer words are tolerated");
+    assert_eq!(
+        titles(get("q=coolant%20temperture").await),
+        ["Coolant temperature high"],
+        "typos in longer words are tolerated"
+    );
     let (status, _) = problem(app.get_as(&format!("{base}?status=closed"), &chief).await).await;
     assert_eq!(status, 422);
 }
