@@ -93,6 +93,8 @@ error_codes! {
     EquipmentCodeTaken = ("equipment_code_taken", CONFLICT, "Equipment code taken"),
     /// A running-hours reading would make the meter go down over time without a counter reset.
     RunningHoursNotMonotonic = ("running_hours_not_monotonic", CONFLICT, "Running hours not monotonic"),
+    /// Another active work order already handles this fault; pass `allow_duplicate` to create one anyway.
+    WorkOrderExistsForFault = ("work_order_exists_for_fault", CONFLICT, "Work order exists for fault"),
     /// The change would leave the yacht without an active captain, manager or admin.
     LastTenantAdmin = ("last_tenant_admin", CONFLICT, "Last tenant admin"),
     /// Too many failed sign-ins for this email address; retry after `Retry-After` seconds.
@@ -238,6 +240,12 @@ impl IntoResponse for ApiError {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
+    }
+}
+
+impl From<pms_domain::maintenance::Denied> for ApiError {
+    fn from(denied: pms_domain::maintenance::Denied) -> Self {
+        Self::new(ErrorCode::Forbidden, denied.to_string())
     }
 }
 

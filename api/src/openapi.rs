@@ -20,6 +20,7 @@ use crate::routes;
             `x-request-id`.",
     ),
     tags(
+        (name = "work orders", description = "Planned and corrective work: lifecycle, assignment, hours and checklists."),
         (name = "admin", description = "Platform administration: provisioning and suspending yachts, tenant database state."),
         (name = "audit", description = "The tamper-evident record of every change to the yacht's data."),
         (name = "auth", description = "Sign in, refresh and sign out. Access tokens last 15 minutes; refresh tokens rotate on every use."),

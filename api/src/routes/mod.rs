@@ -13,6 +13,7 @@ pub mod equipment;
 pub mod faults;
 pub mod members;
 pub mod system;
+pub mod work_orders;
 
 /// All documented routes, without state or middleware (the spec is generated from this too).
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -44,6 +45,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(faults::resolve))
         .routes(routes!(faults::false_alarm))
         .routes(routes!(faults::reopen))
+        .routes(routes!(work_orders::create, work_orders::list))
+        .routes(routes!(work_orders::get))
+        .routes(routes!(work_orders::from_fault))
+        .routes(routes!(work_orders::start))
+        .routes(routes!(work_orders::complete))
+        .routes(routes!(work_orders::defer))
+        .routes(routes!(work_orders::cancel))
+        .routes(routes!(work_orders::reopen))
+        .routes(routes!(work_orders::assign))
+        .routes(routes!(work_orders::hours))
+        .routes(routes!(work_orders::add_item))
+        .routes(routes!(work_orders::complete_item))
         .routes(routes!(audit::list))
         .routes(routes!(audit::verify))
 }

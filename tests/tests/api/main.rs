@@ -14,3 +14,4 @@ mod provisioning;
 mod render;
 mod system;
 mod tenant_router;
+mod work_orders;

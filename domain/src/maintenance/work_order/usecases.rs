@@ -270,10 +270,10 @@ pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + AuditLog>(
     let status = action
         .next(before.status)
         .ok_or(WorkOrderError::InvalidTransition { from: before.status, action: action.as_str() })?;
-    let mut after = WorkOrder { status, ..before.clone() };
+    // Only deferred work has a date it waits until.
+    let mut after = WorkOrder { status, deferred_until: None, ..before.clone() };
     let audit_action = match change {
         WorkOrderChange::Start => {
-            after.deferred_until = None;
             after.status_reason = None;
             "work_order.started"
         }
