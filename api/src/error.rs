@@ -95,6 +95,10 @@ error_codes! {
     RunningHoursNotMonotonic = ("running_hours_not_monotonic", CONFLICT, "Running hours not monotonic"),
     /// Another active work order already handles this fault; pass `allow_duplicate` to create one anyway.
     WorkOrderExistsForFault = ("work_order_exists_for_fault", CONFLICT, "Work order exists for fault"),
+    /// Not enough stock on hand for the consumption.
+    InsufficientStock = ("insufficient_stock", CONFLICT, "Insufficient stock"),
+    /// Another part already has this part number or barcode.
+    PartNumberTaken = ("part_number_taken", CONFLICT, "Part number taken"),
     /// The change would leave the yacht without an active captain, manager or admin.
     LastTenantAdmin = ("last_tenant_admin", CONFLICT, "Last tenant admin"),
     /// Too many failed sign-ins for this email address; retry after `Retry-After` seconds.

@@ -27,6 +27,7 @@ use crate::routes;
         (name = "equipment", description = "The yacht's equipment hierarchy, status and running hours."),
         (name = "faults", description = "Faults reported aboard and their handling."),
         (name = "members", description = "A yacht's members, managed by its captain, manager or admin."),
+        (name = "parts", description = "Spare parts and their stock ledger."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),
     components(schemas(Problem, ErrorCode, FieldError)),

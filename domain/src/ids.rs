@@ -88,3 +88,11 @@ id_type!(
     /// Hours logged against a work order.
     TimeEntryId
 );
+id_type!(
+    /// A spare part.
+    PartId
+);
+id_type!(
+    /// One movement in a part's stock ledger.
+    MovementId
+);

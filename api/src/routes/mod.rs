@@ -12,6 +12,7 @@ pub mod auth;
 pub mod equipment;
 pub mod faults;
 pub mod members;
+pub mod parts;
 pub mod system;
 pub mod work_orders;
 
@@ -57,6 +58,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(work_orders::hours))
         .routes(routes!(work_orders::add_item))
         .routes(routes!(work_orders::complete_item))
+        .routes(routes!(parts::create, parts::list))
+        .routes(routes!(parts::get))
+        .routes(routes!(parts::receive))
+        .routes(routes!(parts::consume))
+        .routes(routes!(parts::return_stock))
+        .routes(routes!(parts::adjust))
+        .routes(routes!(parts::movements))
         .routes(routes!(audit::list))
         .routes(routes!(audit::verify))
 }

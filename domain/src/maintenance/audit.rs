@@ -7,6 +7,7 @@ use super::Actor;
 use super::equipment::{Equipment, RunningHoursReading};
 use super::fault::Fault;
 use super::paging::{Page, PageRequest};
+use super::part::Part;
 use super::work_order::{ChecklistItem, WorkOrder};
 use crate::auth::Timestamp;
 use crate::ids::UserId;
@@ -20,11 +21,12 @@ pub enum EntityKind {
     Fault,
     WorkOrder,
     ChecklistItem,
+    Part,
 }
 
 impl EntityKind {
-    pub const ALL: [Self; 5] =
-        [Self::Equipment, Self::RunningHoursReading, Self::Fault, Self::WorkOrder, Self::ChecklistItem];
+    pub const ALL: [Self; 6] =
+        [Self::Equipment, Self::RunningHoursReading, Self::Fault, Self::WorkOrder, Self::ChecklistItem, Self::Part];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -33,6 +35,7 @@ impl EntityKind {
             Self::Fault => "fault",
             Self::WorkOrder => "work_order",
             Self::ChecklistItem => "checklist_item",
+            Self::Part => "part",
         }
     }
 
@@ -49,6 +52,7 @@ pub enum Snapshot {
     Fault(Box<Fault>),
     WorkOrder(Box<WorkOrder>),
     ChecklistItem(ChecklistItem),
+    Part(Box<Part>),
 }
 
 /// One change to record.

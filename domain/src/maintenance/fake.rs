@@ -8,8 +8,9 @@ use super::audit::{AuditEntry, AuditLog, Snapshot};
 use super::equipment::{Equipment, EquipmentFilter, EquipmentRepo, EquipmentWriteError, RunningHoursReading};
 use super::fault::{Fault, FaultFilter, FaultRepo};
 use super::paging::{Page, PageRequest};
+use super::part::{Part, PartFilter, PartRepo, PartWriteError, StockMovement};
 use super::work_order::{ChecklistItem, TimeEntry, WorkOrder, WorkOrderFilter, WorkOrderNumber, WorkOrderRepo};
-use crate::ids::{EquipmentId, FaultId, WorkOrderId};
+use crate::ids::{EquipmentId, FaultId, PartId, WorkOrderId};
 use crate::store::StoreError;
 
 /// An in-memory transaction: equipment, readings and the audit entries written.
@@ -22,6 +23,8 @@ pub struct FakeTx {
     pub checklist: Vec<ChecklistItem>,
     pub time_entries: Vec<TimeEntry>,
     pub counters: BTreeMap<i32, u32>,
+    pub parts: BTreeMap<PartId, Part>,
+    pub movements: Vec<StockMovement>,
     pub audit: Vec<(String, Option<Snapshot>, Option<Snapshot>)>,
 }
 
@@ -137,5 +140,32 @@ impl WorkOrderRepo for FakeTx {
     async fn insert_time_entry(&mut self, entry: &TimeEntry) -> Result<(), StoreError> {
         self.time_entries.push(entry.clone());
         Ok(())
+    }
+}
+
+impl PartRepo for FakeTx {
+    async fn part(&mut self, id: PartId) -> Result<Option<Part>, StoreError> {
+        Ok(self.parts.get(&id).cloned())
+    }
+    async fn part_for_update(&mut self, id: PartId) -> Result<Option<Part>, StoreError> {
+        Ok(self.parts.get(&id).cloned())
+    }
+    async fn insert_part(&mut self, part: &Part) -> Result<(), PartWriteError> {
+        if self.parts.values().any(|p| p.number == part.number) {
+            return Err(PartWriteError::NumberTaken);
+        }
+        self.parts.insert(part.id, part.clone());
+        Ok(())
+    }
+    async fn record_movement(&mut self, part: &Part, movement: &StockMovement) -> Result<(), StoreError> {
+        self.parts.insert(part.id, part.clone());
+        self.movements.push(movement.clone());
+        Ok(())
+    }
+    async fn list_parts(&mut self, _: &PartFilter, _: &PageRequest) -> Result<Page<Part>, StoreError> {
+        Ok(Page { items: self.parts.values().cloned().collect(), next: None })
+    }
+    async fn movements(&mut self, part: PartId, _: &PageRequest) -> Result<Page<StockMovement>, StoreError> {
+        Ok(Page { items: self.movements.iter().filter(|m| m.part == part).cloned().collect(), next: None })
     }
 }

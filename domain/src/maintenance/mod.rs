@@ -34,6 +34,7 @@ pub mod audit;
 pub mod equipment;
 pub mod fault;
 pub mod paging;
+pub mod part;
 pub mod text;
 pub mod work_order;
 

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::equipment::{equipment_json, reading_json};
 use super::fault::fault_json;
 use super::paging::KeysetSort;
+use super::part::part_json;
 use super::tx::TenantTx;
 use super::work_order::{checklist_item_json, work_order_json};
 use crate::postgres::store_error;
@@ -27,6 +28,7 @@ fn snapshot_json(snapshot: &Snapshot) -> Value {
         Snapshot::Fault(fault) => fault_json(fault),
         Snapshot::WorkOrder(work_order) => work_order_json(work_order),
         Snapshot::ChecklistItem(item) => checklist_item_json(item),
+        Snapshot::Part(part) => part_json(part),
     }
 }
 

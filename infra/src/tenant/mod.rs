@@ -6,6 +6,7 @@ pub mod equipment;
 pub mod fault;
 pub mod idempotency;
 mod paging;
+pub mod part;
 pub mod router;
 pub mod servers;
 pub mod store;

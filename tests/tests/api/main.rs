@@ -10,6 +10,7 @@ mod faults;
 mod members;
 mod migrations;
 mod openapi;
+mod parts;
 mod provisioning;
 mod render;
 mod system;

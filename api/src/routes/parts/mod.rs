@@ -1,0 +1,326 @@
+//! Spare parts and their stock ledger: register, receive, consume (on a work order), return,
+//! adjust to a count, low-stock list and barcode lookup.
+
+mod dto;
+
+use axum::Json;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+pub use dto::*;
+use pms_domain::ids::{PartId, WorkOrderId};
+use pms_domain::maintenance::paging::PageRequest;
+use pms_domain::maintenance::part::{
+    PartError, PartFilter, PartRepo as _, Quantity, StockChange, change_stock, create_part, require_adjust,
+    require_stock,
+};
+use pms_domain::maintenance::text::{line, optional_line};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::extract::TenantCtx;
+use crate::http::cursor;
+use crate::http::idempotency::{IdempotencyKey, JsonBody};
+use crate::http::path::ApiPath;
+use crate::http::precondition::etag;
+use crate::http::query::ApiQuery;
+use crate::mutation::{Answer, Begun, Mutation};
+use crate::validation::Validation;
+
+/// Path of one part.
+#[derive(Debug, Deserialize)]
+pub struct PartPath {
+    #[allow(dead_code, reason = "read by TenantCtx")]
+    yacht_id: Uuid,
+    part_id: Uuid,
+}
+
+fn field(name: &str, code: &str, message: String) -> ApiError {
+    ApiError::validation(vec![FieldError { field: name.to_owned(), code: code.to_owned(), message }])
+}
+
+pub(crate) fn part_error(error: PartError) -> ApiError {
+    match error {
+        PartError::Denied(denied) => denied.into(),
+        PartError::NotFound => ApiError::new(ErrorCode::NotFound, "No part with this id on this yacht."),
+        PartError::NumberTaken(_) => {
+            ApiError::new(ErrorCode::PartNumberTaken, "Another part already has this number or barcode.")
+        }
+        PartError::InsufficientStock { .. } => ApiError::new(ErrorCode::InsufficientStock, error.to_string()),
+        PartError::ZeroQuantity | PartError::Overflow => field("quantity", "out_of_range", error.to_string()),
+        PartError::WorkOrderNotFound => field("work_order_id", "not_found", error.to_string()),
+        PartError::WorkOrderClosed => ApiError::new(ErrorCode::InvalidStateTransition, error.to_string()),
+        PartError::Store(e) => e.into(),
+    }
+}
+
+/// Register a spare part (engineers and heads of department).
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/parts",
+    tag = "parts",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of creating twice.")),
+    request_body = CreatePartRequest,
+    responses(
+        (status = CREATED, description = "Registered with nothing on hand.", body = PartView),
+        (status = CONFLICT, description = "`part_number_taken`: the number or barcode is in use.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn create(
+    ctx: TenantCtx,
+    key: IdempotencyKey,
+    body: JsonBody<CreatePartRequest>,
+) -> Result<Response, ApiError> {
+    require_stock(&ctx.actor())?;
+    let new = body.value.validate()?;
+    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
+        Begun::Replay(response) => return Ok(response),
+        Begun::Fresh(mutation) => mutation,
+    };
+    let part = create_part(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(part_error)?;
+    let location = format!("/v1/yachts/{}/parts/{}", ctx.yacht, part.id);
+    mutation.commit(Answer::created(PartView::from(&part), location).with_etag(etag(part.version))).await
+}
+
+/// Part list filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PartQuery {
+    /// Words of the number, name, manufacturer or barcode; tolerates typos.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// Only parts at or below their minimum (`view_low_stock`).
+    low_stock: Option<bool>,
+    /// The part with exactly this barcode (`scan_part_barcode`).
+    #[param(max_length = 100)]
+    barcode: Option<String>,
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// List parts by number.
+#[utoipa::path(
+    get,
+    path = "/v1/yachts/{yacht_id}/parts",
+    tag = "parts",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), PartQuery),
+    responses((status = OK, description = "A page of parts.", body = PartList)),
+)]
+pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<PartQuery>) -> Result<Json<PartList>, ApiError> {
+    let mut v = Validation::default();
+    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.require(
+        query.q.as_ref().is_none_or(|q| q.chars().count() <= 200),
+        "q",
+        "too_long",
+        "must be at most 200 characters",
+    );
+    v.finish()?;
+    let filter = PartFilter {
+        text: query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+        low_stock_only: query.low_stock.unwrap_or(false),
+        barcode: query.barcode.map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()),
+    };
+    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "number")).transpose()?;
+    let mut tx = ctx.store.begin().await?;
+    let page = tx.list_parts(&filter, &PageRequest::new(query.limit, after)).await?;
+    tx.commit().await?;
+    Ok(Json(PartList {
+        items: page.items.iter().map(PartView::from).collect(),
+        next_cursor: page.next.as_ref().map(cursor::encode),
+    }))
+}
+
+/// One part and its stock.
+#[utoipa::path(
+    get,
+    path = "/v1/yachts/{yacht_id}/parts/{part_id}",
+    tag = "parts",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part.")),
+    responses((status = OK, description = "The part.", body = PartView, headers(("ETag" = String, description = "The version.")))),
+)]
+pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<PartPath>) -> Result<Response, ApiError> {
+    let mut tx = ctx.store.begin().await?;
+    let part = tx.part(PartId::from_uuid(path.part_id)).await?.ok_or_else(|| part_error(PartError::NotFound))?;
+    tx.commit().await?;
+    Ok(([(header::ETAG, etag(part.version))], Json(PartView::from(&part))).into_response())
+}
+
+async fn stock_change(
+    ctx: TenantCtx,
+    path: PartPath,
+    key: IdempotencyKey,
+    request_fingerprint: [u8; 32],
+    change: StockChange,
+    note: Option<String>,
+) -> Result<Response, ApiError> {
+    let mut mutation = match Mutation::begin(&ctx, key, request_fingerprint).await? {
+        Begun::Replay(response) => return Ok(response),
+        Begun::Fresh(mutation) => mutation,
+    };
+    let (part, movement) =
+        change_stock(mutation.tx(), &ctx.actor(), PartId::from_uuid(path.part_id), change, note, crate::clock::now())
+            .await
+            .map_err(part_error)?;
+    let view = StockChangeView { part: (&part).into(), movement: (&movement).into() };
+    mutation.commit(Answer::ok(view).with_etag(etag(part.version))).await
+}
+
+/// The quantity and note of a receive, consume or return request, validated.
+fn movement(body: &StockChangeRequest) -> Result<(Quantity, Option<String>), ApiError> {
+    let mut v = Validation::default();
+    let quantity = v.check("quantity", "invalid", Quantity::from_f64(body.quantity));
+    v.require(quantity.is_none_or(|q| !q.is_zero()), "quantity", "out_of_range", "must be more than zero");
+    let note = v.check("note", "invalid", optional_line(body.note.as_deref(), 500)).flatten();
+    v.finish()?;
+    Ok((quantity.expect("validated"), note))
+}
+
+/// Receive stock (`receive_part`).
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/parts/{part_id}/receive",
+    tag = "parts",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of receiving twice.")),
+    request_body = StockChangeRequest,
+    responses((status = OK, description = "Received.", body = StockChangeView)),
+)]
+pub async fn receive(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<PartPath>,
+    key: IdempotencyKey,
+    body: JsonBody<StockChangeRequest>,
+) -> Result<Response, ApiError> {
+    require_stock(&ctx.actor())?;
+    let (quantity, note) = movement(&body.value)?;
+    stock_change(ctx, path, key, body.fingerprint, StockChange::Receive { quantity }, note).await
+}
+
+/// Consume stock (`log_part_usage`, `add_parts_to_work_order`), optionally on a work order.
+///
+/// Refused with 409 `insufficient_stock` when fewer are on hand; two consumptions of the last
+/// unit never both succeed.
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/parts/{part_id}/consume",
+    tag = "parts",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of consuming twice.")),
+    request_body = StockChangeRequest,
+    responses(
+        (status = OK, description = "Consumed.", body = StockChangeView),
+        (status = CONFLICT, description = "`insufficient_stock`, or `invalid_state_transition` for a finished work order.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn consume(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<PartPath>,
+    key: IdempotencyKey,
+    body: JsonBody<StockChangeRequest>,
+) -> Result<Response, ApiError> {
+    require_stock(&ctx.actor())?;
+    let (quantity, note) = movement(&body.value)?;
+    let work_order = body.value.work_order_id.map(WorkOrderId::from_uuid);
+    stock_change(ctx, path, key, body.fingerprint, StockChange::Consume { quantity, work_order }, note).await
+}
+
+/// Return unused stock, optionally from a work order.
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/parts/{part_id}/return",
+    tag = "parts",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
+    request_body = StockChangeRequest,
+    responses(
+        (status = OK, description = "Returned to stock.", body = StockChangeView),
+        (status = CONFLICT, description = "`invalid_state_transition` for a finished work order.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn return_stock(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<PartPath>,
+    key: IdempotencyKey,
+    body: JsonBody<StockChangeRequest>,
+) -> Result<Response, ApiError> {
+    require_stock(&ctx.actor())?;
+    let (quantity, note) = movement(&body.value)?;
+    let work_order = body.value.work_order_id.map(WorkOrderId::from_uuid);
+    stock_change(ctx, path, key, body.fingerprint, StockChange::Return { quantity, work_order }, note).await
+}
+
+/// Set stock to a counted quantity (`adjust_stock`; heads of department, with a reason).
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/parts/{part_id}/adjust",
+    tag = "parts",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
+    request_body = AdjustStockRequest,
+    responses((status = OK, description = "Adjusted; the movement records the difference.", body = StockChangeView)),
+)]
+pub async fn adjust(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<PartPath>,
+    key: IdempotencyKey,
+    body: JsonBody<AdjustStockRequest>,
+) -> Result<Response, ApiError> {
+    require_adjust(&ctx.actor())?;
+    let mut v = Validation::default();
+    let counted = v.check("counted", "invalid", Quantity::from_f64(body.value.counted));
+    let reason = v.check("reason", "invalid", line(&body.value.reason, 500));
+    v.finish()?;
+    stock_change(ctx, path, key, body.fingerprint, StockChange::Adjust { counted: counted.expect("validated") }, reason)
+        .await
+}
+
+/// Paging of the ledger.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MovementQuery {
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// The part's stock ledger, newest first (`view_part_usage`).
+#[utoipa::path(
+    get,
+    path = "/v1/yachts/{yacht_id}/parts/{part_id}/movements",
+    tag = "parts",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part."), MovementQuery),
+    responses((status = OK, description = "A page of movements.", body = MovementList)),
+)]
+pub async fn movements(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<PartPath>,
+    ApiQuery(query): ApiQuery<MovementQuery>,
+) -> Result<Json<MovementList>, ApiError> {
+    let mut v = Validation::default();
+    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.finish()?;
+    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-at")).transpose()?;
+    let id = PartId::from_uuid(path.part_id);
+    let mut tx = ctx.store.begin().await?;
+    tx.part(id).await?.ok_or_else(|| part_error(PartError::NotFound))?;
+    let page = tx.movements(id, &PageRequest::new(query.limit, after)).await?;
+    tx.commit().await?;
+    Ok(Json(MovementList {
+        items: page.items.iter().map(MovementView::from).collect(),
+        next_cursor: page.next.as_ref().map(cursor::encode),
+    }))
+}
