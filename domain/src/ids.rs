@@ -96,3 +96,7 @@ id_type!(
     /// One movement in a part's stock ledger.
     MovementId
 );
+id_type!(
+    /// A planned-maintenance schedule.
+    ScheduleId
+);

@@ -35,6 +35,7 @@ pub mod equipment;
 pub mod fault;
 pub mod paging;
 pub mod part;
+pub mod schedule;
 pub mod text;
 pub mod work_order;
 
