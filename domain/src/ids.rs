@@ -100,3 +100,11 @@ id_type!(
     /// A planned-maintenance schedule.
     ScheduleId
 );
+id_type!(
+    /// A note on equipment, a fault or a work order.
+    NoteId
+);
+id_type!(
+    /// An item of the crew-change handover.
+    HandoverItemId
+);

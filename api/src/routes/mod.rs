@@ -12,6 +12,7 @@ pub mod auth;
 pub mod equipment;
 pub mod faults;
 pub mod members;
+pub mod notes;
 pub mod parts;
 pub mod system;
 pub mod work_orders;
@@ -65,6 +66,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(parts::return_stock))
         .routes(routes!(parts::adjust))
         .routes(routes!(parts::movements))
+        .routes(routes!(notes::add_equipment_note, notes::equipment_notes))
+        .routes(routes!(notes::add_fault_note, notes::fault_notes))
+        .routes(routes!(notes::add_work_order_note, notes::work_order_notes))
+        .routes(routes!(notes::add_handover, notes::handover))
         .routes(routes!(audit::list))
         .routes(routes!(audit::verify))
 }

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::Actor;
 use super::equipment::{Equipment, RunningHoursReading};
 use super::fault::Fault;
+use super::notes::{HandoverItem, Note};
 use super::paging::{Page, PageRequest};
 use super::part::Part;
 use super::work_order::{ChecklistItem, WorkOrder};
@@ -22,11 +23,21 @@ pub enum EntityKind {
     WorkOrder,
     ChecklistItem,
     Part,
+    Note,
+    HandoverItem,
 }
 
 impl EntityKind {
-    pub const ALL: [Self; 6] =
-        [Self::Equipment, Self::RunningHoursReading, Self::Fault, Self::WorkOrder, Self::ChecklistItem, Self::Part];
+    pub const ALL: [Self; 8] = [
+        Self::Equipment,
+        Self::RunningHoursReading,
+        Self::Fault,
+        Self::WorkOrder,
+        Self::ChecklistItem,
+        Self::Part,
+        Self::Note,
+        Self::HandoverItem,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -36,6 +47,8 @@ impl EntityKind {
             Self::WorkOrder => "work_order",
             Self::ChecklistItem => "checklist_item",
             Self::Part => "part",
+            Self::Note => "note",
+            Self::HandoverItem => "handover_item",
         }
     }
 
@@ -53,6 +66,8 @@ pub enum Snapshot {
     WorkOrder(Box<WorkOrder>),
     ChecklistItem(ChecklistItem),
     Part(Box<Part>),
+    Note(Note),
+    HandoverItem(HandoverItem),
 }
 
 /// One change to record.

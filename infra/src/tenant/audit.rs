@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::equipment::{equipment_json, reading_json};
 use super::fault::fault_json;
+use super::notes::{handover_item_json, note_json};
 use super::paging::KeysetSort;
 use super::part::part_json;
 use super::tx::TenantTx;
@@ -29,6 +30,8 @@ fn snapshot_json(snapshot: &Snapshot) -> Value {
         Snapshot::WorkOrder(work_order) => work_order_json(work_order),
         Snapshot::ChecklistItem(item) => checklist_item_json(item),
         Snapshot::Part(part) => part_json(part),
+        Snapshot::Note(note) => note_json(note),
+        Snapshot::HandoverItem(item) => handover_item_json(item),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod equipment;
 pub mod fault;
 pub mod idempotency;
+pub mod notes;
 mod paging;
 pub mod part;
 pub mod router;

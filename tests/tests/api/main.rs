@@ -9,6 +9,7 @@ mod errors;
 mod faults;
 mod members;
 mod migrations;
+mod notes;
 mod openapi;
 mod parts;
 mod provisioning;

@@ -1,0 +1,372 @@
+//! Notes on equipment, faults and work orders, and the crew-change handover (anyone aboard).
+
+use axum::Json;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use pms_domain::ids::{EquipmentId, FaultId, WorkOrderId};
+use pms_domain::maintenance::notes::{
+    HandoverCategory, HandoverFilter, HandoverItem, Note, NoteError, NoteRepo as _, Subject, add_note, add_to_handover,
+};
+use pms_domain::maintenance::paging::PageRequest;
+use pms_domain::maintenance::text::paragraph;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::extract::TenantCtx;
+use crate::http::cursor;
+use crate::http::idempotency::{IdempotencyKey, JsonBody};
+use crate::http::path::ApiPath;
+use crate::http::query::{ApiQuery, comma_list};
+use crate::mutation::{Answer, Begun, Mutation};
+use crate::validation::Validation;
+
+/// A note.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteView {
+    pub id: Uuid,
+    /// `equipment`, `fault` or `work_order`.
+    pub subject_type: &'static str,
+    pub subject_id: Uuid,
+    pub body: String,
+    pub author_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Note> for NoteView {
+    fn from(n: &Note) -> Self {
+        Self {
+            id: n.id.as_uuid(),
+            subject_type: n.subject.kind(),
+            subject_id: n.subject.id(),
+            body: n.body.clone(),
+            author_id: n.author.as_uuid(),
+            created_at: n.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteList {
+    pub items: Vec<NoteView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A note to add. Newlines allowed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"body": "Slight weep at the raw-water pump seal; monitor daily."}))]
+pub struct AddNoteRequest {
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+        max_length = 5000
+    )]
+    pub body: String,
+}
+
+/// How a handover item matters to the incoming crew.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoverCategoryDto {
+    Urgent,
+    InProgress,
+    Completed,
+    Watch,
+    Fyi,
+}
+
+impl From<HandoverCategoryDto> for HandoverCategory {
+    fn from(c: HandoverCategoryDto) -> Self {
+        match c {
+            HandoverCategoryDto::Urgent => Self::Urgent,
+            HandoverCategoryDto::InProgress => Self::InProgress,
+            HandoverCategoryDto::Completed => Self::Completed,
+            HandoverCategoryDto::Watch => Self::Watch,
+            HandoverCategoryDto::Fyi => Self::Fyi,
+        }
+    }
+}
+
+/// What a handover item or note is about.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectTypeDto {
+    Equipment,
+    Fault,
+    WorkOrder,
+}
+
+/// An item of the handover.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandoverItemView {
+    pub id: Uuid,
+    pub subject_type: Option<&'static str>,
+    pub subject_id: Option<Uuid>,
+    pub summary: String,
+    /// `urgent`, `in_progress`, `completed`, `watch` or `fyi`.
+    pub category: &'static str,
+    pub author_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&HandoverItem> for HandoverItemView {
+    fn from(i: &HandoverItem) -> Self {
+        Self {
+            id: i.id.as_uuid(),
+            subject_type: i.subject.map(Subject::kind),
+            subject_id: i.subject.map(Subject::id),
+            summary: i.summary.clone(),
+            category: i.category.as_str(),
+            author_id: i.author.as_uuid(),
+            created_at: i.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandoverList {
+    pub items: Vec<HandoverItemView>,
+    pub next_cursor: Option<String>,
+}
+
+/// An item for the incoming crew.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"summary": "Port stabiliser fin hydraulic leak: WO-2026-0031 awaiting seal kit.", "category": "urgent", "subject_type": "work_order", "subject_id": "0193a5f2-3b00-7000-8000-000000000401"}))]
+pub struct AddHandoverRequest {
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+        max_length = 2000
+    )]
+    pub summary: String,
+    /// `fyi` when omitted.
+    pub category: Option<HandoverCategoryDto>,
+    /// Give both or neither.
+    pub subject_type: Option<SubjectTypeDto>,
+    pub subject_id: Option<Uuid>,
+}
+
+/// Paging of notes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NoteQuery {
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+fn note_error(error: NoteError) -> ApiError {
+    match error {
+        NoteError::SubjectNotFound(_) => ApiError::new(ErrorCode::NotFound, error.to_string()),
+        NoteError::Store(e) => e.into(),
+    }
+}
+
+async fn post_note(
+    ctx: TenantCtx,
+    key: IdempotencyKey,
+    body: JsonBody<AddNoteRequest>,
+    subject: Subject,
+) -> Result<Response, ApiError> {
+    let mut v = Validation::default();
+    let text = v.check("body", "invalid", paragraph(&body.value.body, 5000));
+    v.finish()?;
+    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
+        Begun::Replay(response) => return Ok(response),
+        Begun::Fresh(mutation) => mutation,
+    };
+    let note = add_note(mutation.tx(), &ctx.actor(), subject, text.expect("validated"), crate::clock::now())
+        .await
+        .map_err(note_error)?;
+    let collection = match subject {
+        Subject::Equipment(_) => "equipment",
+        Subject::Fault(_) => "faults",
+        Subject::WorkOrder(_) => "work-orders",
+    };
+    let location = format!("/v1/yachts/{}/{collection}/{}/notes", ctx.yacht, subject.id());
+    mutation.commit(Answer::created(NoteView::from(&note), location)).await
+}
+
+async fn get_notes(ctx: TenantCtx, query: NoteQuery, subject: Subject) -> Result<Json<NoteList>, ApiError> {
+    let mut v = Validation::default();
+    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.finish()?;
+    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-created_at")).transpose()?;
+    let mut tx = ctx.store.begin().await?;
+    if !pms_domain::maintenance::notes::subject_exists(&mut tx, subject).await? {
+        return Err(note_error(NoteError::SubjectNotFound(subject.kind())));
+    }
+    let page = tx.notes(subject, &PageRequest::new(query.limit, after)).await?;
+    tx.commit().await?;
+    Ok(Json(NoteList {
+        items: page.items.iter().map(NoteView::from).collect(),
+        next_cursor: page.next.as_ref().map(cursor::encode),
+    }))
+}
+
+macro_rules! note_routes {
+    ($post:ident, $get:ident, $path:literal, $param:ident, $param_name:literal, $id:ident, $subject:ident, $label:literal) => {
+        /// Path of the record a note is about.
+        #[derive(Debug, Deserialize)]
+        pub struct $id {
+            #[allow(dead_code, reason = "read by TenantCtx")]
+            yacht_id: Uuid,
+            $param: Uuid,
+        }
+
+        #[doc = concat!("Add a note to ", $label, " (anyone aboard).")]
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "notes",
+            security(("bearer" = [])),
+            params(("yacht_id" = Uuid, Path, description = "The yacht."), ($param_name = Uuid, Path, description = "The record."),
+                ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of adding twice.")),
+            request_body = AddNoteRequest,
+            responses((status = CREATED, description = "Added.", body = NoteView)),
+        )]
+        pub async fn $post(ctx: TenantCtx, ApiPath(path): ApiPath<$id>, key: IdempotencyKey, body: JsonBody<AddNoteRequest>) -> Result<Response, ApiError> {
+            post_note(ctx, key, body, Subject::$subject($subject::from_uuid(path.$param))).await
+        }
+
+        #[doc = concat!("The notes on ", $label, ", newest first.")]
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = "notes",
+            security(("bearer" = [])),
+            params(("yacht_id" = Uuid, Path, description = "The yacht."), ($param_name = Uuid, Path, description = "The record."), NoteQuery),
+            responses((status = OK, description = "A page of notes.", body = NoteList)),
+        )]
+        pub async fn $get(ctx: TenantCtx, ApiPath(path): ApiPath<$id>, ApiQuery(query): ApiQuery<NoteQuery>) -> Result<Json<NoteList>, ApiError> {
+            get_notes(ctx, query, Subject::$subject($subject::from_uuid(path.$param))).await
+        }
+    };
+}
+
+use EquipmentId as Equipment;
+use FaultId as Fault;
+use WorkOrderId as WorkOrder;
+
+note_routes!(
+    add_equipment_note,
+    equipment_notes,
+    "/v1/yachts/{yacht_id}/equipment/{equipment_id}/notes",
+    equipment_id,
+    "equipment_id",
+    EquipmentNotePath,
+    Equipment,
+    "equipment"
+);
+note_routes!(
+    add_fault_note,
+    fault_notes,
+    "/v1/yachts/{yacht_id}/faults/{fault_id}/notes",
+    fault_id,
+    "fault_id",
+    FaultNotePath,
+    Fault,
+    "a fault"
+);
+note_routes!(
+    add_work_order_note,
+    work_order_notes,
+    "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/notes",
+    work_order_id,
+    "work_order_id",
+    WorkOrderNotePath,
+    WorkOrder,
+    "a work order"
+);
+
+/// Add an item to the handover (`add_to_handover`; anyone aboard).
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/handover",
+    tag = "notes",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of adding twice.")),
+    request_body = AddHandoverRequest,
+    responses((status = CREATED, description = "Added.", body = HandoverItemView)),
+)]
+pub async fn add_handover(
+    ctx: TenantCtx,
+    key: IdempotencyKey,
+    body: JsonBody<AddHandoverRequest>,
+) -> Result<Response, ApiError> {
+    let mut v = Validation::default();
+    let summary = v.check("summary", "invalid", paragraph(&body.value.summary, 2000));
+    let subject = match (body.value.subject_type, body.value.subject_id) {
+        (None, None) => None,
+        (Some(SubjectTypeDto::Equipment), Some(id)) => Some(Subject::Equipment(EquipmentId::from_uuid(id))),
+        (Some(SubjectTypeDto::Fault), Some(id)) => Some(Subject::Fault(FaultId::from_uuid(id))),
+        (Some(SubjectTypeDto::WorkOrder), Some(id)) => Some(Subject::WorkOrder(WorkOrderId::from_uuid(id))),
+        _ => {
+            v.require(false, "subject_id", "incomplete", "give subject_type and subject_id together");
+            None
+        }
+    };
+    v.finish()?;
+    let category = body.value.category.map_or(HandoverCategory::Fyi, Into::into);
+    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
+        Begun::Replay(response) => return Ok(response),
+        Begun::Fresh(mutation) => mutation,
+    };
+    let item = add_to_handover(
+        mutation.tx(),
+        &ctx.actor(),
+        subject,
+        summary.expect("validated"),
+        category,
+        crate::clock::now(),
+    )
+    .await
+    .map_err(note_error)?;
+    let location = format!("/v1/yachts/{}/handover", ctx.yacht);
+    mutation.commit(Answer::created(HandoverItemView::from(&item), location)).await
+}
+
+/// Handover filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HandoverQuery {
+    /// Comma-separated categories, e.g. `urgent,watch`.
+    category: Option<String>,
+    /// Items added at or after this time (the last crew change).
+    since: Option<DateTime<Utc>>,
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// The handover, newest first (`view_handover`).
+#[utoipa::path(
+    get,
+    path = "/v1/yachts/{yacht_id}/handover",
+    tag = "notes",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), HandoverQuery),
+    responses((status = OK, description = "A page of handover items.", body = HandoverList)),
+)]
+pub async fn handover(
+    ctx: TenantCtx,
+    ApiQuery(query): ApiQuery<HandoverQuery>,
+) -> Result<Json<HandoverList>, ApiError> {
+    let mut v = Validation::default();
+    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    let filter = HandoverFilter {
+        category: comma_list(&mut v, "category", query.category.as_deref(), |c| HandoverCategory::parse(c).ok()),
+        since: query.since,
+    };
+    v.finish()?;
+    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-created_at")).transpose()?;
+    let mut tx = ctx.store.begin().await?;
+    let page = tx.handover(&filter, &PageRequest::new(query.limit, after)).await?;
+    tx.commit().await?;
+    Ok(Json(HandoverList {
+        items: page.items.iter().map(HandoverItemView::from).collect(),
+        next_cursor: page.next.as_ref().map(cursor::encode),
+    }))
+}
