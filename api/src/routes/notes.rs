@@ -205,7 +205,7 @@ async fn get_notes(ctx: TenantCtx, query: NoteQuery, subject: Subject) -> Result
 }
 
 macro_rules! note_routes {
-    ($post:ident, $get:ident, $path:literal, $param:ident, $param_name:literal, $id:ident, $subject:ident, $label:literal) => {
+    ($post:ident, $get:ident, $path:literal, $param:ident, $param_name:literal, $id:ident, $subject:ident, $post_doc:literal, $get_doc:literal) => {
         /// Path of the record a note is about.
         #[derive(Debug, Deserialize)]
         pub struct $id {
@@ -214,10 +214,11 @@ macro_rules! note_routes {
             $param: Uuid,
         }
 
-        #[doc = concat!("Add a note to ", $label, " (anyone aboard).")]
+        #[doc = $post_doc]
         #[utoipa::path(
             post,
             path = $path,
+            description = $post_doc,
             tag = "notes",
             security(("bearer" = [])),
             params(("yacht_id" = Uuid, Path, description = "The yacht."), ($param_name = Uuid, Path, description = "The record."),
@@ -229,10 +230,11 @@ macro_rules! note_routes {
             post_note(ctx, key, body, Subject::$subject($subject::from_uuid(path.$param))).await
         }
 
-        #[doc = concat!("The notes on ", $label, ", newest first.")]
+        #[doc = $get_doc]
         #[utoipa::path(
             get,
             path = $path,
+            description = $get_doc,
             tag = "notes",
             security(("bearer" = [])),
             params(("yacht_id" = Uuid, Path, description = "The yacht."), ($param_name = Uuid, Path, description = "The record."), NoteQuery),
@@ -256,7 +258,8 @@ note_routes!(
     "equipment_id",
     EquipmentNotePath,
     Equipment,
-    "equipment"
+    "Add a note to equipment (`add_equipment_note`; anyone aboard).",
+    "The notes on equipment, newest first."
 );
 note_routes!(
     add_fault_note,
@@ -266,7 +269,8 @@ note_routes!(
     "fault_id",
     FaultNotePath,
     Fault,
-    "a fault"
+    "Add a note to a fault (`add_fault_note`; anyone aboard).",
+    "The notes on a fault, newest first."
 );
 note_routes!(
     add_work_order_note,
@@ -276,7 +280,8 @@ note_routes!(
     "work_order_id",
     WorkOrderNotePath,
     WorkOrder,
-    "a work order"
+    "Add a note to a work order (`add_work_order_note`; anyone aboard).",
+    "The notes on a work order, newest first."
 );
 
 /// Add an item to the handover (`add_to_handover`; anyone aboard).
