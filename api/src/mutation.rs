@@ -53,6 +53,18 @@ impl<V> Answer<V> {
     }
 }
 
+/// Opens a mutation, or returns from the handler with the replayed response when the
+/// `Idempotency-Key` was already answered.
+#[macro_export]
+macro_rules! begin_mutation {
+    ($ctx:expr, $key:expr, $fingerprint:expr) => {
+        match $crate::mutation::Mutation::begin($ctx, $key, $fingerprint).await? {
+            $crate::mutation::Begun::Replay(response) => return Ok(response),
+            $crate::mutation::Begun::Fresh(mutation) => mutation,
+        }
+    };
+}
+
 impl Mutation {
     /// Opens the transaction and claims the idempotency key, if any.
     pub async fn begin(ctx: &TenantCtx, key: IdempotencyKey, fingerprint: [u8; 32]) -> Result<Begun, ApiError> {

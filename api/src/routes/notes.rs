@@ -19,7 +19,7 @@ use crate::http::cursor;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::query::{ApiQuery, comma_list};
-use crate::mutation::{Answer, Begun, Mutation};
+use crate::mutation::Answer;
 use crate::validation::Validation;
 
 /// A note.
@@ -171,10 +171,7 @@ async fn post_note(
     let mut v = Validation::default();
     let text = v.check("body", "invalid", paragraph(&body.value.body, 5000));
     v.finish()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let note = add_note(mutation.tx(), &ctx.actor(), subject, text.expect("validated"), crate::clock::now())
         .await
         .map_err(note_error)?;
@@ -314,10 +311,7 @@ pub async fn add_handover(
     };
     v.finish()?;
     let category = body.value.category.map_or(HandoverCategory::Fyi, Into::into);
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let item = add_to_handover(
         mutation.tx(),
         &ctx.actor(),

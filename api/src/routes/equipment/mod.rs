@@ -23,7 +23,7 @@ use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
 use crate::http::query::{ApiQuery, comma_list};
-use crate::mutation::{Answer, Begun, Mutation};
+use crate::mutation::Answer;
 use crate::validation::Validation;
 
 /// Path of one piece of equipment.
@@ -89,10 +89,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     denied(&ctx)?;
     let new = body.value.validate()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let created =
         create_equipment(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(equipment_error)?;
     let answer =
@@ -224,10 +221,7 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     denied(&ctx)?;
     let changes = body.value.validate()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let updated = update_equipment(mutation.tx(), &ctx.actor(), path.id(), expected, changes, crate::clock::now())
         .await
         .map_err(equipment_error)?;
@@ -258,10 +252,7 @@ pub async fn set_status(
     body: JsonBody<SetEquipmentStatusRequest>,
 ) -> Result<Response, ApiError> {
     denied(&ctx)?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let updated = set_equipment_status(
         mutation.tx(),
         &ctx.actor(),
@@ -300,10 +291,7 @@ pub async fn record_hours(
     denied(&ctx)?;
     let now = crate::clock::now();
     let reading = body.value.validate(now)?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let (equipment, recorded) =
         record_running_hours(mutation.tx(), &ctx.actor(), path.id(), reading, now).await.map_err(equipment_error)?;
     let view =

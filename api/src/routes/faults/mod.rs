@@ -24,7 +24,7 @@ use crate::http::idempotency::{IdempotencyKey, JsonBody, fingerprint};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
 use crate::http::query::{ApiQuery, comma_list};
-use crate::mutation::{Answer, Begun, Mutation};
+use crate::mutation::Answer;
 use crate::validation::Validation;
 
 /// Path of one fault.
@@ -67,10 +67,7 @@ pub async fn report(
     body: JsonBody<ReportFaultRequest>,
 ) -> Result<Response, ApiError> {
     let new = body.value.validate()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let fault = report_fault(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(fault_error)?;
     let location = format!("/v1/yachts/{}/faults/{}", ctx.yacht, fault.id);
     mutation.commit(Answer::created(FaultView::from(&fault), location).with_etag(etag(fault.version))).await
@@ -170,10 +167,7 @@ async fn transition(
 ) -> Result<Response, ApiError> {
     require_handle(&ctx.actor()).map_err(|d| ApiError::new(ErrorCode::Forbidden, d.to_string()))?;
     let change = change()?;
-    let mut mutation = match Mutation::begin(&ctx, key, request_fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, request_fingerprint);
     let fault = change_fault(
         mutation.tx(),
         &ctx.actor(),

@@ -25,7 +25,7 @@ use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::precondition::etag;
 use crate::http::query::ApiQuery;
-use crate::mutation::{Answer, Begun, Mutation};
+use crate::mutation::Answer;
 use crate::validation::Validation;
 
 /// Path of one part.
@@ -76,10 +76,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     require_stock(&ctx.actor())?;
     let new = body.value.validate()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let part = create_part(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(part_error)?;
     let location = format!("/v1/yachts/{}/parts/{}", ctx.yacht, part.id);
     mutation.commit(Answer::created(PartView::from(&part), location).with_etag(etag(part.version))).await
@@ -161,10 +158,7 @@ async fn stock_change(
     change: StockChange,
     note: Option<String>,
 ) -> Result<Response, ApiError> {
-    let mut mutation = match Mutation::begin(&ctx, key, request_fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, request_fingerprint);
     let (part, movement) =
         change_stock(mutation.tx(), &ctx.actor(), PartId::from_uuid(path.part_id), change, note, crate::clock::now())
             .await

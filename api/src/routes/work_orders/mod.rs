@@ -28,7 +28,7 @@ use crate::http::idempotency::{IdempotencyKey, JsonBody, fingerprint};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
 use crate::http::query::{ApiQuery, comma_list};
-use crate::mutation::{Answer, Begun, Mutation};
+use crate::mutation::Answer;
 use crate::state::AppState;
 use crate::validation::Validation;
 
@@ -103,10 +103,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     require_technical(&ctx.actor())?;
     let new = body.value.validate()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let created =
         create_work_order(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(work_order_error)?;
     let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, created.id);
@@ -138,10 +135,7 @@ pub async fn from_fault(
 ) -> Result<Response, ApiError> {
     require_technical(&ctx.actor())?;
     let from = body.value.validate()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let (work_order, fault) = create_work_order_from_fault(
         mutation.tx(),
         &ctx.actor(),
@@ -261,10 +255,7 @@ async fn status_change(
     let actor = ctx.actor();
     actor.require(action.allowed_for(actor.role), "change this work order's status")?;
     let change = change()?;
-    let mut mutation = match Mutation::begin(&ctx, key, request_fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, request_fingerprint);
     let id = WorkOrderId::from_uuid(path.work_order_id);
     let changed = change_work_order(mutation.tx(), &actor, id, expected, change, crate::clock::now())
         .await
@@ -453,10 +444,7 @@ pub async fn assign(
             return Err(field("assignee_id", "not_a_member", "must be an active member of this yacht".to_owned()));
         }
     }
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let id = WorkOrderId::from_uuid(path.work_order_id);
     let updated = assign_work_order(mutation.tx(), &ctx.actor(), id, expected, assignee, crate::clock::now())
         .await
@@ -491,10 +479,7 @@ pub async fn hours(
         .check("note", "invalid", pms_domain::maintenance::text::optional_line(body.value.note.as_deref(), 500))
         .flatten();
     v.finish()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let id = WorkOrderId::from_uuid(path.work_order_id);
     let (work_order, entry) =
         log_hours(mutation.tx(), &ctx.actor(), id, logged.expect("validated"), note, crate::clock::now())
@@ -528,10 +513,7 @@ pub async fn add_item(
     let mut v = Validation::default();
     let text = v.check("text", "invalid", pms_domain::maintenance::text::line(&body.value.text, 500));
     v.finish()?;
-    let mut mutation = match Mutation::begin(&ctx, key, body.fingerprint).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let id = WorkOrderId::from_uuid(path.work_order_id);
     let item = add_checklist_item(mutation.tx(), &ctx.actor(), id, text.expect("validated"))
         .await
@@ -561,10 +543,7 @@ pub async fn complete_item(
     method: Method,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let mut mutation = match Mutation::begin(&ctx, key, body_fingerprint(&method, &uri)).await? {
-        Begun::Replay(response) => return Ok(response),
-        Begun::Fresh(mutation) => mutation,
-    };
+    let mut mutation = crate::begin_mutation!(&ctx, key, body_fingerprint(&method, &uri));
     let item = complete_checklist_item(
         mutation.tx(),
         &ctx.actor(),
