@@ -108,3 +108,7 @@ id_type!(
     /// An item of the crew-change handover.
     HandoverItemId
 );
+id_type!(
+    /// A request to buy parts.
+    PurchaseRequestId
+);

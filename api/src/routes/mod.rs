@@ -14,6 +14,7 @@ pub mod faults;
 pub mod members;
 pub mod notes;
 pub mod parts;
+pub mod purchases;
 pub mod system;
 pub mod work_orders;
 
@@ -70,6 +71,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(notes::add_fault_note, notes::fault_notes))
         .routes(routes!(notes::add_work_order_note, notes::work_order_notes))
         .routes(routes!(notes::add_handover, notes::handover))
+        .routes(routes!(purchases::create, purchases::list))
+        .routes(routes!(purchases::approve))
+        .routes(routes!(purchases::reject))
+        .routes(routes!(purchases::ordered))
+        .routes(routes!(purchases::receive))
         .routes(routes!(audit::list))
         .routes(routes!(audit::verify))
 }

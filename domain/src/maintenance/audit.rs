@@ -9,6 +9,7 @@ use super::fault::Fault;
 use super::notes::{HandoverItem, Note};
 use super::paging::{Page, PageRequest};
 use super::part::Part;
+use super::purchase::PurchaseRequest;
 use super::work_order::{ChecklistItem, WorkOrder};
 use crate::auth::Timestamp;
 use crate::ids::UserId;
@@ -25,10 +26,11 @@ pub enum EntityKind {
     Part,
     Note,
     HandoverItem,
+    PurchaseRequest,
 }
 
 impl EntityKind {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Equipment,
         Self::RunningHoursReading,
         Self::Fault,
@@ -37,6 +39,7 @@ impl EntityKind {
         Self::Part,
         Self::Note,
         Self::HandoverItem,
+        Self::PurchaseRequest,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl EntityKind {
             Self::Part => "part",
             Self::Note => "note",
             Self::HandoverItem => "handover_item",
+            Self::PurchaseRequest => "purchase_request",
         }
     }
 
@@ -68,6 +72,7 @@ pub enum Snapshot {
     Part(Box<Part>),
     Note(Note),
     HandoverItem(HandoverItem),
+    PurchaseRequest(Box<PurchaseRequest>),
 }
 
 /// One change to record.

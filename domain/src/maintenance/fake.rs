@@ -9,8 +9,9 @@ use super::equipment::{Equipment, EquipmentFilter, EquipmentRepo, EquipmentWrite
 use super::fault::{Fault, FaultFilter, FaultRepo};
 use super::paging::{Page, PageRequest};
 use super::part::{Part, PartFilter, PartRepo, PartWriteError, StockMovement};
+use super::purchase::{PurchaseRepo, PurchaseRequest, PurchaseStatus};
 use super::work_order::{ChecklistItem, TimeEntry, WorkOrder, WorkOrderFilter, WorkOrderNumber, WorkOrderRepo};
-use crate::ids::{EquipmentId, FaultId, PartId, WorkOrderId};
+use crate::ids::{EquipmentId, FaultId, PartId, PurchaseRequestId, WorkOrderId};
 use crate::store::StoreError;
 
 /// An in-memory transaction: equipment, readings and the audit entries written.
@@ -25,6 +26,7 @@ pub struct FakeTx {
     pub counters: BTreeMap<i32, u32>,
     pub parts: BTreeMap<PartId, Part>,
     pub movements: Vec<StockMovement>,
+    pub purchases: BTreeMap<PurchaseRequestId, PurchaseRequest>,
     pub audit: Vec<(String, Option<Snapshot>, Option<Snapshot>)>,
 }
 
@@ -167,5 +169,31 @@ impl PartRepo for FakeTx {
     }
     async fn movements(&mut self, part: PartId, _: &PageRequest) -> Result<Page<StockMovement>, StoreError> {
         Ok(Page { items: self.movements.iter().filter(|m| m.part == part).cloned().collect(), next: None })
+    }
+}
+
+impl PurchaseRepo for FakeTx {
+    async fn purchase_request_for_update(
+        &mut self,
+        id: PurchaseRequestId,
+    ) -> Result<Option<PurchaseRequest>, StoreError> {
+        Ok(self.purchases.get(&id).cloned())
+    }
+    async fn insert_purchase_request(&mut self, request: &PurchaseRequest) -> Result<(), StoreError> {
+        self.purchases.insert(request.id, request.clone());
+        Ok(())
+    }
+    async fn update_purchase_request(&mut self, request: &PurchaseRequest) -> Result<(), StoreError> {
+        self.purchases.insert(request.id, request.clone());
+        Ok(())
+    }
+    async fn purchase_requests(
+        &mut self,
+        status: &[PurchaseStatus],
+        _: &PageRequest,
+    ) -> Result<Page<PurchaseRequest>, StoreError> {
+        let items =
+            self.purchases.values().filter(|p| status.is_empty() || status.contains(&p.status)).cloned().collect();
+        Ok(Page { items, next: None })
     }
 }

@@ -36,6 +36,7 @@ pub mod fault;
 pub mod notes;
 pub mod paging;
 pub mod part;
+pub mod purchase;
 pub mod schedule;
 pub mod text;
 pub mod work_order;

@@ -18,6 +18,7 @@ use super::fault::fault_json;
 use super::notes::{handover_item_json, note_json};
 use super::paging::KeysetSort;
 use super::part::part_json;
+use super::purchase::purchase_json;
 use super::tx::TenantTx;
 use super::work_order::{checklist_item_json, work_order_json};
 use crate::postgres::store_error;
@@ -32,6 +33,7 @@ fn snapshot_json(snapshot: &Snapshot) -> Value {
         Snapshot::Part(part) => part_json(part),
         Snapshot::Note(note) => note_json(note),
         Snapshot::HandoverItem(item) => handover_item_json(item),
+        Snapshot::PurchaseRequest(request) => purchase_json(request),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod notes;
 mod paging;
 pub mod part;
+pub mod purchase;
 pub mod router;
 pub mod servers;
 pub mod store;

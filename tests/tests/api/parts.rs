@@ -100,3 +100,68 @@ async fn two_concurrent_consumptions_of_the_last_unit_leave_one_winner() {
     let now: Value = app.get_as(&url, &chief).await.json().await.expect("json");
     assert_eq!(now["on_hand"], 0.0);
 }
+
+#[tokio::test]
+async fn a_purchase_request_is_approved_ordered_and_received_into_stock() {
+    let app = spawn_app().await;
+    let (yacht, chief) = app.yacht_with_chief("M/Y Aurora").await;
+    let (engineer, _) = app.add_member(&yacht, "engineer@aurora.demo", "engineer").await;
+    let part: Value = app
+        .post_json(
+            &format!("/v1/yachts/{}/parts", yacht.id),
+            &json!({"number": "RK-9", "name": "Pump repair kit"}),
+            Some(&engineer),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let base = format!("/v1/yachts/{}/purchase-requests", yacht.id);
+    let response = app
+        .post_json(
+            &base,
+            &json!({"part_id": part["id"], "quantity": 3, "reason": "Spare for the crossing"}),
+            Some(&engineer),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let request: Value = response.json().await.expect("json");
+    assert_eq!(request["status"], "requested");
+    let url = format!("{base}/{}", request["id"].as_str().expect("id"));
+    let step = |token: &str, action: &str, body: Value| {
+        let (app, url, token) = (&app, format!("{url}/{action}"), token.to_owned());
+        async move { app.post_json(&url, &body, Some(&token)).await }
+    };
+
+    assert_eq!(
+        problem(step(&engineer, "approve", json!({})).await).await.0,
+        403,
+        "approval is for heads of department"
+    );
+    let (status, body) = problem(step(&engineer, "receive", json!({})).await).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("invalid_state_transition")),
+        "nothing to receive before ordering"
+    );
+    assert_eq!(
+        step(&chief, "approve", json!({"note": "OK"})).await.json::<Value>().await.expect("json")["status"],
+        "approved"
+    );
+    assert_eq!(step(&chief, "ordered", json!({})).await.json::<Value>().await.expect("json")["status"], "ordered");
+    let received: Value = step(&engineer, "receive", json!({})).await.json().await.expect("json");
+    assert_eq!(received["status"], "received");
+
+    let stocked: Value = app
+        .get_as(&format!("/v1/yachts/{}/parts/{}", yacht.id, part["id"].as_str().expect("id")), &engineer)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(stocked["on_hand"], 3.0, "receiving the order put it into stock");
+    let (status, _) = problem(step(&engineer, "receive", json!({})).await).await;
+    assert_eq!(status, 409, "received once only");
+    let open: Value =
+        app.get_as(&format!("{base}?status=requested,approved"), &chief).await.json().await.expect("json");
+    assert_eq!(open["items"], json!([]));
+}
