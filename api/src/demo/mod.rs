@@ -1,6 +1,8 @@
 //! `pipeline-core seed-demo`: the demo fleet, idempotently. Two yachts in databases of their own
 //! (to show isolation), their crews, and a platform administrator, all with one password.
 
+mod maintenance;
+
 use std::fmt::Write as _;
 
 use anyhow::Context as _;
@@ -14,6 +16,10 @@ use pms_infra::auth::passwords::Argon2Passwords;
 use pms_infra::master::admins::{AdminUpsert, upsert_active_member, upsert_platform_admin};
 use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
 use uuid::Uuid;
+
+use pms_domain::maintenance::Actor;
+use pms_infra::tenant::router::{TenantLocation, TenantRouter};
+use pms_infra::tenant::store::TenantStore;
 
 use crate::config::Settings;
 use crate::startup::{prepare_master, tenant_servers};
@@ -82,8 +88,21 @@ pub async fn seed(settings: &Settings, password: &str) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("provisioning {}", yacht.name))?;
         }
+        let mut chief = None;
         for (email, name, role) in yacht.crew {
-            upsert_active_member(&pool, id, &Email::parse(email)?, name, *role, &hash).await?;
+            let user = upsert_active_member(&pool, id, &Email::parse(email)?, name, *role, &hash).await?;
+            if *role == Role::ChiefEngineer {
+                chief = Some(Actor { user, role: *role, request_id: None });
+            }
+        }
+        if let Some(chief) = chief {
+            let yacht_row = registry.yacht(id).await?.context("the yacht was just provisioned")?;
+            let router = TenantRouter::new(tenant_servers(settings)?, settings.tenancy.limits);
+            let location = TenantLocation { server: yacht_row.server, database: yacht_row.database };
+            let mut tx = TenantStore::new(router, location, id).begin().await?;
+            if maintenance::seed(&mut tx, &chief).await? {
+                tx.commit().await?;
+            }
         }
     }
     Ok(())
