@@ -20,6 +20,8 @@ keep_secret() { # file length
 DEMO_PASSWORD=${DEMO_PASSWORD:-$(keep_secret .data/demo-password 16)}
 JWT_SECRET=${JWT_SECRET:-$(keep_secret .data/jwt-secret 48)}
 export DEMO_PASSWORD JWT_SECRET
+# Like Render's pre-deploy step: bring the master and every tenant database up to date first.
+"$bin" migrate
 "$bin" seed-demo
 
 cat <<BANNER
