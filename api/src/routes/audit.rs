@@ -12,7 +12,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::extract::TenantCtx;
 use crate::http::cursor;
 use crate::http::query::ApiQuery;
@@ -94,10 +94,6 @@ pub struct AuditQuery {
     cursor: Option<String>,
 }
 
-fn require_hod(ctx: &TenantCtx) -> Result<(), ApiError> {
-    require_view(&ctx.actor()).map_err(|d| ApiError::new(ErrorCode::Forbidden, d.to_string()))
-}
-
 /// The audit trail, newest first (heads of department).
 #[utoipa::path(
     get,
@@ -110,7 +106,7 @@ fn require_hod(ctx: &TenantCtx) -> Result<(), ApiError> {
     ),
 )]
 pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Result<Json<AuditList>, ApiError> {
-    require_hod(&ctx)?;
+    require_view(&ctx.actor())?;
     let mut v = Validation::default();
     let entity = query.entity_type.as_deref().and_then(|raw| {
         let kinds = EntityKind::ALL.map(EntityKind::as_str).join(", ");
@@ -147,7 +143,7 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Resu
     ),
 )]
 pub async fn verify(ctx: TenantCtx) -> Result<Json<AuditVerification>, ApiError> {
-    require_hod(&ctx)?;
+    require_view(&ctx.actor())?;
     let mut tx = ctx.store.begin().await?;
     let verification = tx.verify().await?;
     tx.commit().await?;

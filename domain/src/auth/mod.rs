@@ -224,10 +224,6 @@ impl<S: AuthStore, P: PasswordVerifier, T: TokenMinter> AuthService<S, P, T> {
         &self.store
     }
 
-    pub fn passwords(&self) -> &P {
-        &self.passwords
-    }
-
     /// Signs in with email and password.
     pub async fn login(
         &self,

@@ -15,8 +15,6 @@ pub enum SortValue {
     Text(String),
     Time(Timestamp),
     Date(chrono::NaiveDate),
-    /// For sorts on nullable columns: items without a value come last.
-    Missing,
     Number(f64),
 }
 

@@ -22,7 +22,6 @@ fn sql_value(value: &SortValue) -> Value {
         SortValue::Time(time) => (*time).into(),
         SortValue::Date(date) => (*date).into(),
         SortValue::Number(number) => (*number).into(),
-        SortValue::Missing => Value::String(None),
     }
 }
 

@@ -45,7 +45,7 @@ pub(crate) fn equipment_error(error: EquipmentError) -> ApiError {
         ApiError::validation(vec![FieldError { field: field.to_owned(), code: code.to_owned(), message }])
     };
     match error {
-        EquipmentError::Denied(denied) => ApiError::new(ErrorCode::Forbidden, denied.to_string()),
+        EquipmentError::Denied(denied) => denied.into(),
         EquipmentError::NotFound => ApiError::new(ErrorCode::NotFound, "No equipment with this id on this yacht."),
         EquipmentError::ParentNotFound => field("parent_id", "not_found", error.to_string()),
         EquipmentError::ParentCycle => field("parent_id", "cycle", error.to_string()),
@@ -58,10 +58,6 @@ pub(crate) fn equipment_error(error: EquipmentError) -> ApiError {
         }
         EquipmentError::Store(e) => e.into(),
     }
-}
-
-fn denied(ctx: &TenantCtx) -> Result<(), ApiError> {
-    require_manage(&ctx.actor()).map_err(|d| ApiError::new(ErrorCode::Forbidden, d.to_string()))
 }
 
 fn location(ctx: &TenantCtx, id: EquipmentId) -> String {
@@ -87,7 +83,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<CreateEquipmentRequest>,
 ) -> Result<Response, ApiError> {
-    denied(&ctx)?;
+    require_manage(&ctx.actor())?;
     let new = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let created =
@@ -219,7 +215,7 @@ pub async fn update(
     key: IdempotencyKey,
     body: JsonBody<UpdateEquipmentRequest>,
 ) -> Result<Response, ApiError> {
-    denied(&ctx)?;
+    require_manage(&ctx.actor())?;
     let changes = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let updated = update_equipment(mutation.tx(), &ctx.actor(), path.id(), expected, changes, crate::clock::now())
@@ -251,7 +247,7 @@ pub async fn set_status(
     key: IdempotencyKey,
     body: JsonBody<SetEquipmentStatusRequest>,
 ) -> Result<Response, ApiError> {
-    denied(&ctx)?;
+    require_manage(&ctx.actor())?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let updated = set_equipment_status(
         mutation.tx(),
@@ -288,7 +284,7 @@ pub async fn record_hours(
     key: IdempotencyKey,
     body: JsonBody<RecordRunningHoursRequest>,
 ) -> Result<Response, ApiError> {
-    denied(&ctx)?;
+    require_manage(&ctx.actor())?;
     let now = crate::clock::now();
     let reading = body.value.validate(now)?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);

@@ -37,7 +37,7 @@ pub struct FaultPath {
 
 pub(crate) fn fault_error(error: FaultError) -> ApiError {
     match error {
-        FaultError::Denied(denied) => ApiError::new(ErrorCode::Forbidden, denied.to_string()),
+        FaultError::Denied(denied) => denied.into(),
         FaultError::NotFound => ApiError::new(ErrorCode::NotFound, "No fault with this id on this yacht."),
         FaultError::EquipmentNotFound => ApiError::validation(vec![FieldError {
             field: "equipment_id".to_owned(),
@@ -165,7 +165,7 @@ async fn transition(
     request_fingerprint: [u8; 32],
     change: impl FnOnce() -> Result<FaultChange, ApiError>,
 ) -> Result<Response, ApiError> {
-    require_handle(&ctx.actor()).map_err(|d| ApiError::new(ErrorCode::Forbidden, d.to_string()))?;
+    require_handle(&ctx.actor())?;
     let change = change()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, request_fingerprint);
     let fault = change_fault(

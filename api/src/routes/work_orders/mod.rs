@@ -64,7 +64,7 @@ fn field(name: &str, code: &str, message: String) -> ApiError {
 
 pub(crate) fn work_order_error(error: WorkOrderError) -> ApiError {
     match error {
-        WorkOrderError::Denied(denied) => ApiError::new(ErrorCode::Forbidden, denied.to_string()),
+        WorkOrderError::Denied(denied) => denied.into(),
         WorkOrderError::NotFound => ApiError::new(ErrorCode::NotFound, "No work order with this id on this yacht."),
         WorkOrderError::FaultNotFound => ApiError::new(ErrorCode::NotFound, "No fault with this id on this yacht."),
         WorkOrderError::ChecklistItemNotFound => {
