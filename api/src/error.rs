@@ -95,6 +95,8 @@ error_codes! {
     RunningHoursNotMonotonic = ("running_hours_not_monotonic", CONFLICT, "Running hours not monotonic"),
     /// Another active work order already handles this fault; pass `allow_duplicate` to create one anyway.
     WorkOrderExistsForFault = ("work_order_exists_for_fault", CONFLICT, "Work order exists for fault"),
+    /// Another of the schedule's work orders is open; a schedule has at most one open at a time.
+    WorkOrderExistsForSchedule = ("work_order_exists_for_schedule", CONFLICT, "Work order exists for schedule"),
     /// Not enough stock on hand for the consumption.
     InsufficientStock = ("insufficient_stock", CONFLICT, "Insufficient stock"),
     /// Another part already has this part number or barcode.

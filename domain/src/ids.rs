@@ -52,6 +52,11 @@ id_type!(
     /// A person who can sign in.
     UserId
 );
+impl UserId {
+    /// Stands for the scheduler in the records it writes; no account has it.
+    pub const SCHEDULER: Self = Self(Uuid::nil());
+}
+
 id_type!(
     /// A yacht: the tenant.
     YachtId

@@ -10,6 +10,7 @@ use super::notes::{HandoverItem, Note};
 use super::paging::{Page, PageRequest};
 use super::part::Part;
 use super::purchase::PurchaseRequest;
+use super::schedule::Schedule;
 use super::work_order::{ChecklistItem, WorkOrder};
 use crate::auth::Timestamp;
 use crate::ids::UserId;
@@ -27,10 +28,11 @@ pub enum EntityKind {
     Note,
     HandoverItem,
     PurchaseRequest,
+    Schedule,
 }
 
 impl EntityKind {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Equipment,
         Self::RunningHoursReading,
         Self::Fault,
@@ -40,6 +42,7 @@ impl EntityKind {
         Self::Note,
         Self::HandoverItem,
         Self::PurchaseRequest,
+        Self::Schedule,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl EntityKind {
             Self::Note => "note",
             Self::HandoverItem => "handover_item",
             Self::PurchaseRequest => "purchase_request",
+            Self::Schedule => "schedule",
         }
     }
 
@@ -73,6 +77,7 @@ pub enum Snapshot {
     Note(Note),
     HandoverItem(HandoverItem),
     PurchaseRequest(Box<PurchaseRequest>),
+    Schedule(Box<Schedule>),
 }
 
 /// One change to record.

@@ -10,8 +10,9 @@ use super::fault::{Fault, FaultFilter, FaultRepo};
 use super::paging::{Page, PageRequest};
 use super::part::{Part, PartFilter, PartRepo, PartWriteError, StockMovement};
 use super::purchase::{PurchaseRepo, PurchaseRequest, PurchaseStatus};
+use super::schedule::{MeteredSchedule, Schedule, ScheduleFilter, ScheduleRepo};
 use super::work_order::{ChecklistItem, TimeEntry, WorkOrder, WorkOrderFilter, WorkOrderNumber, WorkOrderRepo};
-use crate::ids::{EquipmentId, FaultId, PartId, PurchaseRequestId, WorkOrderId};
+use crate::ids::{EquipmentId, FaultId, PartId, PurchaseRequestId, ScheduleId, WorkOrderId};
 use crate::store::StoreError;
 
 /// An in-memory transaction: equipment, readings and the audit entries written.
@@ -27,6 +28,7 @@ pub struct FakeTx {
     pub parts: BTreeMap<PartId, Part>,
     pub movements: Vec<StockMovement>,
     pub purchases: BTreeMap<PurchaseRequestId, PurchaseRequest>,
+    pub schedules: BTreeMap<ScheduleId, Schedule>,
     pub audit: Vec<(String, Option<Snapshot>, Option<Snapshot>)>,
 }
 
@@ -123,6 +125,15 @@ impl WorkOrderRepo for FakeTx {
     async fn active_work_order_for_fault(&mut self, fault: FaultId) -> Result<Option<WorkOrder>, StoreError> {
         Ok(self.work_orders.values().find(|w| w.fault == Some(fault) && w.status.is_active()).cloned())
     }
+    async fn active_scheduled_work_orders(
+        &mut self,
+        equipment: Option<EquipmentId>,
+    ) -> Result<Vec<WorkOrder>, StoreError> {
+        let wanted = |w: &&WorkOrder| {
+            w.schedule.is_some() && w.status.is_active() && equipment.is_none_or(|e| w.equipment == Some(e))
+        };
+        Ok(self.work_orders.values().filter(wanted).cloned().collect())
+    }
     async fn list_work_orders(&mut self, _: &WorkOrderFilter, _: &PageRequest) -> Result<Page<WorkOrder>, StoreError> {
         Ok(Page { items: self.work_orders.values().cloned().collect(), next: None })
     }
@@ -195,5 +206,43 @@ impl PurchaseRepo for FakeTx {
         let items =
             self.purchases.values().filter(|p| status.is_empty() || status.contains(&p.status)).cloned().collect();
         Ok(Page { items, next: None })
+    }
+}
+
+impl ScheduleRepo for FakeTx {
+    async fn schedule(&mut self, id: ScheduleId) -> Result<Option<Schedule>, StoreError> {
+        Ok(self.schedules.get(&id).cloned())
+    }
+    async fn schedule_for_update(&mut self, id: ScheduleId) -> Result<Option<Schedule>, StoreError> {
+        Ok(self.schedules.get(&id).cloned())
+    }
+    async fn insert_schedule(&mut self, schedule: &Schedule) -> Result<(), StoreError> {
+        self.schedules.insert(schedule.id, schedule.clone());
+        Ok(())
+    }
+    async fn update_schedule(&mut self, schedule: &Schedule) -> Result<(), StoreError> {
+        self.schedules.insert(schedule.id, schedule.clone());
+        Ok(())
+    }
+    async fn list_schedules(&mut self, _: &ScheduleFilter, _: &PageRequest) -> Result<Page<Schedule>, StoreError> {
+        Ok(Page { items: self.schedules.values().cloned().collect(), next: None })
+    }
+    async fn active_schedules(&mut self, equipment: Option<EquipmentId>) -> Result<Vec<MeteredSchedule>, StoreError> {
+        let metered = self
+            .schedules
+            .values()
+            .filter(|s| s.active && equipment.is_none_or(|e| s.equipment == e))
+            .map(|s| MeteredSchedule {
+                schedule: s.clone(),
+                current_hours: self.equipment.get(&s.equipment).and_then(|e| e.running_hours).map(|(h, _)| h),
+            })
+            .collect();
+        Ok(metered)
+    }
+    async fn active_schedules_for_update(
+        &mut self,
+        equipment: Option<EquipmentId>,
+    ) -> Result<Vec<MeteredSchedule>, StoreError> {
+        self.active_schedules(equipment).await
     }
 }

@@ -61,6 +61,12 @@ impl Actor {
         self.role.is_engineer() || self.role.is_hod()
     }
 
+    /// The scheduler: plans due work on no one's behalf. Its user id is the nil UUID, so audit
+    /// entries and work orders it writes say `00000000-0000-0000-0000-000000000000`.
+    pub fn scheduler() -> Self {
+        Self { user: UserId::SCHEDULER, role: Role::ChiefEngineer, request_id: None }
+    }
+
     /// Fails with [`Denied`] unless `allowed`.
     pub fn require(&self, allowed: bool, action: &'static str) -> Result<(), Denied> {
         if allowed { Ok(()) } else { Err(Denied { role: self.role, action }) }

@@ -19,6 +19,7 @@ use super::notes::{handover_item_json, note_json};
 use super::paging::KeysetSort;
 use super::part::part_json;
 use super::purchase::purchase_json;
+use super::schedule::schedule_json;
 use super::tx::TenantTx;
 use super::work_order::{checklist_item_json, work_order_json};
 use crate::postgres::store_error;
@@ -34,6 +35,7 @@ fn snapshot_json(snapshot: &Snapshot) -> Value {
         Snapshot::Note(note) => note_json(note),
         Snapshot::HandoverItem(item) => handover_item_json(item),
         Snapshot::PurchaseRequest(request) => purchase_json(request),
+        Snapshot::Schedule(schedule) => schedule_json(schedule),
     }
 }
 

@@ -10,6 +10,7 @@ mod paging;
 pub mod part;
 pub mod purchase;
 pub mod router;
+pub mod schedule;
 pub mod servers;
 pub mod store;
 pub mod tx;

@@ -1,7 +1,7 @@
 //! [`WorkOrderRepo`] on the tenant database.
 
 use chrono::NaiveDate;
-use pms_domain::ids::{ChecklistItemId, EquipmentId, FaultId, UserId, WorkOrderId};
+use pms_domain::ids::{ChecklistItemId, EquipmentId, FaultId, ScheduleId, UserId, WorkOrderId};
 use pms_domain::maintenance::equipment::Hours;
 use pms_domain::maintenance::paging::{Page, PageRequest, SortValue};
 use pms_domain::maintenance::work_order::{
@@ -38,6 +38,7 @@ struct WorkOrderRow {
     status: String,
     equipment_id: Option<Uuid>,
     fault_id: Option<Uuid>,
+    schedule_id: Option<Uuid>,
     assignee_id: Option<Uuid>,
     due_on: Option<NaiveDate>,
     hours_logged_tenths: i64,
@@ -72,6 +73,7 @@ impl TryFrom<WorkOrderRow> for WorkOrder {
             status: WorkOrderStatus::parse(&r.status).map_err(|_| corrupt("status", &r.status))?,
             equipment: r.equipment_id.map(EquipmentId::from_uuid),
             fault: r.fault_id.map(FaultId::from_uuid),
+            schedule: r.schedule_id.map(ScheduleId::from_uuid),
             assignee: r.assignee_id.map(UserId::from_uuid),
             due_on: r.due_on,
             hours_logged: Hours::from_tenths(r.hours_logged_tenths)
@@ -100,6 +102,7 @@ pub(crate) fn work_order_json(w: &WorkOrder) -> Value {
         "status": w.status.as_str(),
         "equipment_id": w.equipment.map(|e| e.to_string()),
         "fault_id": w.fault.map(|f| f.to_string()),
+        "schedule_id": w.schedule.map(|s| s.to_string()),
         "assignee_id": w.assignee.map(|u| u.to_string()),
         "due_on": w.due_on,
         "hours_logged": w.hours_logged.as_f64(),
@@ -137,6 +140,7 @@ fn select(yacht: Uuid) -> SelectStatement {
             "status",
             "equipment_id",
             "fault_id",
+            "schedule_id",
             "assignee_id",
             "due_on",
             "completion_notes",
@@ -225,9 +229,9 @@ impl WorkOrderRepo for TenantTx {
         let yacht = self.yacht().as_uuid();
         sqlx::query(
             "INSERT INTO work_orders (id, yacht_id, number_year, number_sequence, title, description, kind, priority,
-                                      status, equipment_id, fault_id, assignee_id, due_on, created_by, version,
-                                      created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                                      status, equipment_id, fault_id, schedule_id, assignee_id, due_on, created_by,
+                                      version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )
         .bind(w.id.as_uuid())
         .bind(yacht)
@@ -240,6 +244,7 @@ impl WorkOrderRepo for TenantTx {
         .bind(w.status.as_str())
         .bind(w.equipment.map(EquipmentId::as_uuid))
         .bind(w.fault.map(FaultId::as_uuid))
+        .bind(w.schedule.map(ScheduleId::as_uuid))
         .bind(w.assignee.map(UserId::as_uuid))
         .bind(w.due_on)
         .bind(w.created_by.as_uuid())
@@ -295,6 +300,22 @@ impl WorkOrderRepo for TenantTx {
         Ok(fetch_rows(self, &query).await?.pop())
     }
 
+    async fn active_scheduled_work_orders(
+        &mut self,
+        equipment: Option<EquipmentId>,
+    ) -> Result<Vec<WorkOrder>, StoreError> {
+        let mut query = select(self.yacht().as_uuid());
+        query.and_where(Expr::col("schedule_id").is_not_null()).and_where(Expr::col("status").is_in([
+            "planned",
+            "in_progress",
+            "deferred",
+        ]));
+        if let Some(equipment) = equipment {
+            query.and_where(Expr::col("equipment_id").eq(equipment.as_uuid()));
+        }
+        fetch_rows(self, &query).await
+    }
+
     async fn list_work_orders(
         &mut self,
         filter: &WorkOrderFilter,
@@ -312,6 +333,9 @@ impl WorkOrderRepo for TenantTx {
         }
         if let Some(fault) = filter.fault {
             query.and_where(Expr::col("fault_id").eq(fault.as_uuid()));
+        }
+        if let Some(schedule) = filter.schedule {
+            query.and_where(Expr::col("schedule_id").eq(schedule.as_uuid()));
         }
         if let Some(assignee) = filter.assignee {
             query.and_where(Expr::col("assignee_id").eq(assignee.as_uuid()));

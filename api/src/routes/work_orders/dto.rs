@@ -1,7 +1,7 @@
 //! Work-order request and response bodies; schema constraints mirror the validators.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pms_domain::ids::{EquipmentId, FaultId, UserId};
+use pms_domain::ids::{EquipmentId, FaultId, ScheduleId, UserId};
 use pms_domain::maintenance::text::{line, paragraph};
 use pms_domain::maintenance::work_order::{
     ChecklistItem, FromFault, NewWorkOrder, Priority, TimeEntry, WorkOrder, WorkOrderKind, WorkOrderStatus,
@@ -47,7 +47,7 @@ mirror_enum!(
     "id": "0193a5f2-3b00-7000-8000-000000000401", "number": "WO-2026-0014", "title": "Oil change DG-1",
     "description": null, "kind": "preventive", "priority": "routine", "status": "in_progress",
     "equipment_id": "0193a5f2-1c00-7000-8000-000000000102", "fault_id": null,
-    "assignee_id": "0193a5f2-0000-7000-8000-0000000000c3", "due_on": "2026-12-01", "hours_logged": 1.5,
+    "schedule_id": null, "assignee_id": "0193a5f2-0000-7000-8000-0000000000c3", "due_on": "2026-12-01", "hours_logged": 1.5,
     "completion_notes": null, "completed_by": null, "completed_at": null, "deferred_until": null,
     "status_reason": null, "created_by": "0193a5f2-0000-7000-8000-0000000000c2", "version": 3,
     "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-22T10:00:00Z"
@@ -63,6 +63,8 @@ pub struct WorkOrderView {
     pub status: WorkOrderStatusDto,
     pub equipment_id: Option<Uuid>,
     pub fault_id: Option<Uuid>,
+    /// The schedule that planned it.
+    pub schedule_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub due_on: Option<NaiveDate>,
     pub hours_logged: f64,
@@ -72,6 +74,7 @@ pub struct WorkOrderView {
     pub deferred_until: Option<NaiveDate>,
     /// Why it was deferred or cancelled.
     pub status_reason: Option<String>,
+    /// Who planned it; `00000000-0000-0000-0000-000000000000` is the scheduler.
     pub created_by: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -90,6 +93,7 @@ impl From<&WorkOrder> for WorkOrderView {
             status: w.status.into(),
             equipment_id: w.equipment.map(EquipmentId::as_uuid),
             fault_id: w.fault.map(FaultId::as_uuid),
+            schedule_id: w.schedule.map(ScheduleId::as_uuid),
             assignee_id: w.assignee.map(UserId::as_uuid),
             due_on: w.due_on,
             hours_logged: w.hours_logged.as_f64(),

@@ -1,35 +1,33 @@
 //! Work orders: planning, one endpoint per status change, assignment, hours and checklists.
 
 mod dto;
+mod tasks;
+mod transitions;
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::{Method, Uri, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 pub use dto::*;
-use pms_domain::directory::Directory as _;
-use pms_domain::identity::MembershipStatus;
-use pms_domain::ids::{ChecklistItemId, EquipmentId, FaultId, UserId, WorkOrderId};
-use pms_domain::maintenance::equipment::Hours;
+use pms_domain::ids::{EquipmentId, FaultId, ScheduleId, UserId, WorkOrderId};
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::work_order::{
-    Priority, WorkOrderAction, WorkOrderChange, WorkOrderError, WorkOrderFilter, WorkOrderRepo as _, WorkOrderSort,
-    WorkOrderStatus, add_checklist_item, assign_work_order, change_work_order, complete_checklist_item,
-    create_work_order, create_work_order_from_fault, log_hours, require_assign, require_technical,
+    Priority, WorkOrderError, WorkOrderFilter, WorkOrderRepo as _, WorkOrderSort, WorkOrderStatus, create_work_order,
+    create_work_order_from_fault, require_technical,
 };
 use serde::Deserialize;
+pub use tasks::*;
+pub use transitions::*;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor;
-use crate::http::idempotency::{IdempotencyKey, JsonBody, fingerprint};
+use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
-use crate::http::precondition::{IfMatch, etag};
+use crate::http::precondition::etag;
 use crate::http::query::{ApiQuery, comma_list};
 use crate::mutation::Answer;
-use crate::state::AppState;
 use crate::validation::Validation;
 
 /// Path of one work order.
@@ -76,13 +74,12 @@ pub(crate) fn work_order_error(error: WorkOrderError) -> ApiError {
             ApiError::new(ErrorCode::InvalidStateTransition, error.to_string())
         }
         WorkOrderError::ExistsForFault { .. } => ApiError::new(ErrorCode::WorkOrderExistsForFault, error.to_string()),
+        WorkOrderError::ExistsForSchedule { .. } => {
+            ApiError::new(ErrorCode::WorkOrderExistsForSchedule, error.to_string())
+        }
         WorkOrderError::StaleVersion { .. } => ApiError::new(ErrorCode::PreconditionFailed, error.to_string()),
         WorkOrderError::Store(e) => e.into(),
     }
-}
-
-fn body_fingerprint(method: &Method, uri: &Uri) -> [u8; 32] {
-    fingerprint(method.as_str(), uri.path(), b"")
 }
 
 /// Plan work (`create_work_order`; engineers and heads of department).
@@ -160,6 +157,8 @@ pub struct WorkOrderQuery {
     priority: Option<String>,
     equipment_id: Option<Uuid>,
     fault_id: Option<Uuid>,
+    /// Only the work orders this schedule planned.
+    schedule_id: Option<Uuid>,
     assignee_id: Option<Uuid>,
     /// Due before this date.
     due_before: Option<chrono::NaiveDate>,
@@ -205,6 +204,7 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<WorkOrderQuery>) -> 
         priority: comma_list(&mut v, "priority", query.priority.as_deref(), |p| Priority::parse(p).ok()),
         equipment: query.equipment_id.map(EquipmentId::from_uuid),
         fault: query.fault_id.map(FaultId::from_uuid),
+        schedule: query.schedule_id.map(ScheduleId::from_uuid),
         assignee: query.assignee_id.map(UserId::from_uuid),
         due_before: query.due_before,
         due_after: query.due_after,
@@ -240,318 +240,4 @@ pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<WorkOrderPath>) -> Resul
     let detail =
         WorkOrderDetail { work_order: (&work_order).into(), checklist: checklist.iter().map(Into::into).collect() };
     Ok(([(header::ETAG, etag(work_order.version))], Json(detail)).into_response())
-}
-
-/// Runs one status change: the role first, then the body's meaning, then the change.
-async fn status_change(
-    ctx: TenantCtx,
-    path: WorkOrderPath,
-    expected: Option<i32>,
-    key: IdempotencyKey,
-    request_fingerprint: [u8; 32],
-    action: WorkOrderAction,
-    change: impl FnOnce() -> Result<WorkOrderChange, ApiError>,
-) -> Result<Response, ApiError> {
-    let actor = ctx.actor();
-    actor.require(action.allowed_for(actor.role), "change this work order's status")?;
-    let change = change()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, request_fingerprint);
-    let id = WorkOrderId::from_uuid(path.work_order_id);
-    let changed = change_work_order(mutation.tx(), &actor, id, expected, change, crate::clock::now())
-        .await
-        .map_err(work_order_error)?;
-    mutation.commit(Answer::ok(WorkOrderView::from(&changed)).with_etag(etag(changed.version))).await
-}
-
-/// Start the work (`start_work_order`): from `planned` or `deferred`.
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/start",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
-    responses(
-        (status = OK, description = "In progress.", body = WorkOrderView),
-        (status = CONFLICT, description = "`invalid_state_transition`.", body = Problem, content_type = "application/problem+json"),
-        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn start(
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<WorkOrderPath>,
-    IfMatch(expected): IfMatch,
-    key: IdempotencyKey,
-    method: Method,
-    uri: Uri,
-) -> Result<Response, ApiError> {
-    status_change(ctx, path, expected, key, body_fingerprint(&method, &uri), WorkOrderAction::Start, || {
-        Ok(WorkOrderChange::Start)
-    })
-    .await
-}
-
-/// Complete the work (`mark_work_order_complete`): from `in_progress`, with notes. Resolves the
-/// fault it handles.
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/complete",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
-    request_body = CompleteWorkOrderRequest,
-    responses(
-        (status = OK, description = "Completed.", body = WorkOrderView),
-        (status = CONFLICT, description = "`invalid_state_transition`: only work in progress completes.", body = Problem, content_type = "application/problem+json"),
-        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn complete(
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<WorkOrderPath>,
-    IfMatch(expected): IfMatch,
-    key: IdempotencyKey,
-    body: JsonBody<CompleteWorkOrderRequest>,
-) -> Result<Response, ApiError> {
-    let notes = body.value.completion_notes;
-    status_change(ctx, path, expected, key, body.fingerprint, WorkOrderAction::Complete, || {
-        Ok(WorkOrderChange::Complete { notes: required_text("completion_notes", &notes, 5000)? })
-    })
-    .await
-}
-
-/// Defer the work (`defer_work_order`; heads of department): from `planned` or `in_progress`.
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/defer",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
-    request_body = DeferWorkOrderRequest,
-    responses(
-        (status = OK, description = "Deferred.", body = WorkOrderView),
-        (status = CONFLICT, description = "`invalid_state_transition`.", body = Problem, content_type = "application/problem+json"),
-        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn defer(
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<WorkOrderPath>,
-    IfMatch(expected): IfMatch,
-    key: IdempotencyKey,
-    body: JsonBody<DeferWorkOrderRequest>,
-) -> Result<Response, ApiError> {
-    let DeferWorkOrderRequest { reason, until } = body.value;
-    status_change(ctx, path, expected, key, body.fingerprint, WorkOrderAction::Defer, || {
-        Ok(WorkOrderChange::Defer { reason: required_text("reason", &reason, 5000)?, until })
-    })
-    .await
-}
-
-/// Cancel the work (`cancel_work_order`; heads of department): unless completed or cancelled.
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/cancel",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
-    request_body = CancelWorkOrderRequest,
-    responses(
-        (status = OK, description = "Cancelled.", body = WorkOrderView),
-        (status = CONFLICT, description = "`invalid_state_transition`.", body = Problem, content_type = "application/problem+json"),
-        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn cancel(
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<WorkOrderPath>,
-    IfMatch(expected): IfMatch,
-    key: IdempotencyKey,
-    body: JsonBody<CancelWorkOrderRequest>,
-) -> Result<Response, ApiError> {
-    let reason = body.value.reason;
-    status_change(ctx, path, expected, key, body.fingerprint, WorkOrderAction::Cancel, || {
-        Ok(WorkOrderChange::Cancel { reason: required_text("reason", &reason, 5000)? })
-    })
-    .await
-}
-
-/// Reopen completed work (`reopen_work_order`; heads of department): back to `in_progress`.
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/reopen",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
-    responses(
-        (status = OK, description = "In progress again.", body = WorkOrderView),
-        (status = CONFLICT, description = "`invalid_state_transition`: only completed work reopens.", body = Problem, content_type = "application/problem+json"),
-        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn reopen(
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<WorkOrderPath>,
-    IfMatch(expected): IfMatch,
-    key: IdempotencyKey,
-    method: Method,
-    uri: Uri,
-) -> Result<Response, ApiError> {
-    status_change(ctx, path, expected, key, body_fingerprint(&method, &uri), WorkOrderAction::Reopen, || {
-        Ok(WorkOrderChange::Reopen)
-    })
-    .await
-}
-
-/// Assign the work to an active member, or unassign it (`assign_work_order`; heads of department).
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/assign",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
-    request_body = AssignWorkOrderRequest,
-    responses(
-        (status = OK, description = "Assigned.", body = WorkOrderView),
-        (status = CONFLICT, description = "`invalid_state_transition`: completed or cancelled work.", body = Problem, content_type = "application/problem+json"),
-        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn assign(
-    State(state): State<AppState>,
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<WorkOrderPath>,
-    IfMatch(expected): IfMatch,
-    key: IdempotencyKey,
-    body: JsonBody<AssignWorkOrderRequest>,
-) -> Result<Response, ApiError> {
-    require_assign(&ctx.actor())?;
-    let assignee = body.value.assignee_id.map(UserId::from_uuid);
-    if let Some(user) = assignee {
-        let access = state.directory.access(user, ctx.yacht).await?;
-        if access.is_none_or(|a| a.membership_status != MembershipStatus::Active) {
-            return Err(field("assignee_id", "not_a_member", "must be an active member of this yacht".to_owned()));
-        }
-    }
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let id = WorkOrderId::from_uuid(path.work_order_id);
-    let updated = assign_work_order(mutation.tx(), &ctx.actor(), id, expected, assignee, crate::clock::now())
-        .await
-        .map_err(work_order_error)?;
-    mutation.commit(Answer::ok(WorkOrderView::from(&updated)).with_etag(etag(updated.version))).await
-}
-
-/// Log hours of work on work in progress (`log_work_order_hours`).
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/hours",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of logging twice.")),
-    request_body = LogHoursRequest,
-    responses(
-        (status = CREATED, description = "Logged.", body = LoggedHoursView),
-        (status = CONFLICT, description = "`invalid_state_transition`: the work is not in progress.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn hours(
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<WorkOrderPath>,
-    key: IdempotencyKey,
-    body: JsonBody<LogHoursRequest>,
-) -> Result<Response, ApiError> {
-    require_technical(&ctx.actor())?;
-    let mut v = Validation::default();
-    let logged = v.check("hours", "invalid", Hours::from_f64(body.value.hours));
-    let note = v
-        .check("note", "invalid", pms_domain::maintenance::text::optional_line(body.value.note.as_deref(), 500))
-        .flatten();
-    v.finish()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let id = WorkOrderId::from_uuid(path.work_order_id);
-    let (work_order, entry) =
-        log_hours(mutation.tx(), &ctx.actor(), id, logged.expect("validated"), note, crate::clock::now())
-            .await
-            .map_err(work_order_error)?;
-    let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, work_order.id);
-    mutation.commit(Answer::created(LoggedHoursView::new(&entry, &work_order), location)).await
-}
-
-/// Add a checklist item to open work.
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/checklist",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of adding twice.")),
-    request_body = AddChecklistItemRequest,
-    responses(
-        (status = CREATED, description = "Added at the end.", body = ChecklistItemView),
-        (status = CONFLICT, description = "`invalid_state_transition`: completed or cancelled work.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn add_item(
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<WorkOrderPath>,
-    key: IdempotencyKey,
-    body: JsonBody<AddChecklistItemRequest>,
-) -> Result<Response, ApiError> {
-    require_technical(&ctx.actor())?;
-    let mut v = Validation::default();
-    let text = v.check("text", "invalid", pms_domain::maintenance::text::line(&body.value.text, 500));
-    v.finish()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let id = WorkOrderId::from_uuid(path.work_order_id);
-    let item = add_checklist_item(mutation.tx(), &ctx.actor(), id, text.expect("validated"))
-        .await
-        .map_err(work_order_error)?;
-    let location = format!("/v1/yachts/{}/work-orders/{id}", ctx.yacht);
-    mutation.commit(Answer::created(ChecklistItemView::from(&item), location)).await
-}
-
-/// Tick a checklist item during the work (`mark_checklist_item_complete`; anyone aboard).
-#[utoipa::path(
-    post,
-    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}/checklist/{item_id}/complete",
-    tag = "work orders",
-    security(("bearer" = [])),
-    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
-        ("item_id" = Uuid, Path, description = "The checklist item."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
-    responses(
-        (status = OK, description = "Ticked (ticking a ticked item changes nothing).", body = ChecklistItemView),
-        (status = CONFLICT, description = "`invalid_state_transition`: the work is not in progress.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-pub async fn complete_item(
-    ctx: TenantCtx,
-    ApiPath(path): ApiPath<ChecklistItemPath>,
-    key: IdempotencyKey,
-    method: Method,
-    uri: Uri,
-) -> Result<Response, ApiError> {
-    let mut mutation = crate::begin_mutation!(&ctx, key, body_fingerprint(&method, &uri));
-    let item = complete_checklist_item(
-        mutation.tx(),
-        &ctx.actor(),
-        WorkOrderId::from_uuid(path.work_order_id),
-        ChecklistItemId::from_uuid(path.item_id),
-        crate::clock::now(),
-    )
-    .await
-    .map_err(work_order_error)?;
-    mutation.commit(Answer::ok(ChecklistItemView::from(&item))).await
 }

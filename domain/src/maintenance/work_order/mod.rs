@@ -14,7 +14,7 @@ pub use usecases::*;
 use super::equipment::Hours;
 use super::paging::{Page, PageRequest};
 use crate::auth::Timestamp;
-use crate::ids::{ChecklistItemId, EquipmentId, FaultId, TimeEntryId, UserId, WorkOrderId};
+use crate::ids::{ChecklistItemId, EquipmentId, FaultId, ScheduleId, TimeEntryId, UserId, WorkOrderId};
 use crate::store::StoreError;
 
 text_enum!(
@@ -96,6 +96,8 @@ pub struct WorkOrder {
     pub status: WorkOrderStatus,
     pub equipment: Option<EquipmentId>,
     pub fault: Option<FaultId>,
+    /// The schedule that planned it.
+    pub schedule: Option<ScheduleId>,
     pub assignee: Option<UserId>,
     pub due_on: Option<NaiveDate>,
     /// Sum of the hours logged against it.
@@ -165,6 +167,7 @@ pub struct WorkOrderFilter {
     pub priority: Vec<Priority>,
     pub equipment: Option<EquipmentId>,
     pub fault: Option<FaultId>,
+    pub schedule: Option<ScheduleId>,
     pub assignee: Option<UserId>,
     pub due_before: Option<NaiveDate>,
     pub due_after: Option<NaiveDate>,
@@ -188,6 +191,12 @@ pub trait WorkOrderRepo: Send {
         &mut self,
         fault: FaultId,
     ) -> impl Future<Output = Result<Option<WorkOrder>, StoreError>> + Send;
+    /// The planned, in-progress and deferred work orders that schedules planned (for one piece
+    /// of equipment, or all).
+    fn active_scheduled_work_orders(
+        &mut self,
+        equipment: Option<EquipmentId>,
+    ) -> impl Future<Output = Result<Vec<WorkOrder>, StoreError>> + Send;
     fn list_work_orders(
         &mut self,
         filter: &WorkOrderFilter,

@@ -8,10 +8,11 @@ use super::{
     WorkOrderStatus,
 };
 use crate::auth::Timestamp;
-use crate::ids::{ChecklistItemId, EquipmentId, FaultId, TimeEntryId, UserId, WorkOrderId};
+use crate::ids::{ChecklistItemId, EquipmentId, FaultId, ScheduleId, TimeEntryId, UserId, WorkOrderId};
 use crate::maintenance::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
 use crate::maintenance::equipment::{EquipmentRepo, Hours};
 use crate::maintenance::fault::{Fault, FaultAction, FaultChange, FaultRepo, FaultSeverity, save_fault, transition};
+use crate::maintenance::schedule::{ScheduleRepo, mark_done};
 use crate::maintenance::{Actor, Denied};
 use crate::store::StoreError;
 
@@ -36,6 +37,8 @@ pub enum WorkOrderError {
     FaultClosed { from: crate::maintenance::fault::FaultStatus },
     #[error("{number} already handles this fault; pass allow_duplicate to create another")]
     ExistsForFault { number: WorkOrderNumber },
+    #[error("{number} is already open for this schedule; only one of a schedule's work orders may be open")]
+    ExistsForSchedule { number: WorkOrderNumber },
     #[error("the work order changed since version {expected}; it is now at version {current}")]
     StaleVersion { expected: i32, current: i32 },
     #[error("an entry logs more than 0 and at most 24 hours")]
@@ -118,11 +121,18 @@ async fn audit<T: AuditLog>(
     tx.append(actor, entry).await
 }
 
-async fn insert<T: WorkOrderRepo + AuditLog>(
+/// What a new work order comes from, besides the people who plan it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Origin {
+    pub fault: Option<FaultId>,
+    pub schedule: Option<ScheduleId>,
+}
+
+pub(crate) async fn insert<T: WorkOrderRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     new: NewWorkOrder,
-    fault: Option<FaultId>,
+    origin: Origin,
     now: Timestamp,
 ) -> Result<WorkOrder, WorkOrderError> {
     let work_order = WorkOrder {
@@ -134,7 +144,8 @@ async fn insert<T: WorkOrderRepo + AuditLog>(
         priority: new.priority,
         status: WorkOrderStatus::Planned,
         equipment: new.equipment,
-        fault,
+        fault: origin.fault,
+        schedule: origin.schedule,
         assignee: None,
         due_on: new.due_on,
         hours_logged: Hours::from_tenths(0).expect("zero hours"),
@@ -165,7 +176,7 @@ pub async fn create_work_order<T: WorkOrderRepo + EquipmentRepo + AuditLog>(
     {
         return Err(WorkOrderError::EquipmentNotFound);
     }
-    insert(tx, actor, new, None, now).await
+    insert(tx, actor, new, Origin::default(), now).await
 }
 
 /// How urgent the work for a fault of this severity is.
@@ -205,7 +216,7 @@ pub async fn create_work_order_from_fault<T: WorkOrderRepo + FaultRepo + AuditLo
         equipment: fault.equipment,
         due_on: from.due_on,
     };
-    let work_order = insert(tx, actor, new, Some(fault_id), now).await?;
+    let work_order = insert(tx, actor, new, Origin { fault: Some(fault_id), schedule: None }, now).await?;
     let mut linked = match FaultAction::StartWork.next(fault.status) {
         Some(status) => crate::maintenance::fault::Fault { status, ..fault.clone() },
         None => fault.clone(),
@@ -255,8 +266,9 @@ async fn save<T: WorkOrderRepo + AuditLog>(
 }
 
 /// Starts, completes, defers, cancels or reopens a work order. Completing it resolves its fault
-/// if that is still active.
-pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + AuditLog>(
+/// if that is still active and moves its schedule on to count from today and the equipment's
+/// current hours.
+pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + ScheduleRepo + EquipmentRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     id: WorkOrderId,
@@ -270,6 +282,24 @@ pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + AuditLog>(
     let status = action
         .next(before.status)
         .ok_or(WorkOrderError::InvalidTransition { from: before.status, action: action.as_str() })?;
+    // Lock the schedule before the first audit append takes the chain head, the order in which
+    // the scheduler takes them too.
+    let schedule = match before.schedule {
+        Some(schedule_id) if matches!(action, WorkOrderAction::Complete | WorkOrderAction::Reopen) => {
+            tx.schedule_for_update(schedule_id).await?
+        }
+        _ => None,
+    };
+    if action == WorkOrderAction::Reopen
+        && let Some(schedule) = &schedule
+        && let Some(open) = tx
+            .active_scheduled_work_orders(Some(schedule.equipment))
+            .await?
+            .into_iter()
+            .find(|w| w.schedule == Some(schedule.id))
+    {
+        return Err(WorkOrderError::ExistsForSchedule { number: open.number });
+    }
     // Only deferred work has a date it waits until.
     let mut after = WorkOrder { status, deferred_until: None, ..before.clone() };
     let audit_action = match change {
@@ -297,8 +327,24 @@ pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + AuditLog>(
         }
     };
     let saved = save(tx, actor, audit_action, &before, after, now).await?;
-    if action == WorkOrderAction::Complete
-        && let Some(fault_id) = saved.fault
+    if action == WorkOrderAction::Complete {
+        if let Some(schedule) = schedule {
+            let hours = tx.equipment(schedule.equipment).await?.and_then(|e| e.running_hours).map(|(h, _)| h);
+            mark_done(tx, actor, schedule, now.date_naive(), hours, now).await?;
+        }
+        resolve_fault(tx, actor, &saved, now).await?;
+    }
+    Ok(saved)
+}
+
+/// Resolves the fault a completed work order handled, if it is still active.
+async fn resolve_fault<T: FaultRepo + AuditLog>(
+    tx: &mut T,
+    actor: &Actor,
+    saved: &WorkOrder,
+    now: Timestamp,
+) -> Result<(), WorkOrderError> {
+    if let Some(fault_id) = saved.fault
         && let Some(fault) = tx.fault_for_update(fault_id).await?
         && fault.status.is_active()
     {
@@ -307,7 +353,7 @@ pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + AuditLog>(
         let resolved = transition(&fault, actor, FaultChange::Resolve { resolution }, now).map_err(fault_error)?;
         save_fault(tx, actor, "fault.resolved", &fault, resolved, now).await.map_err(fault_error)?;
     }
-    Ok(saved)
+    Ok(())
 }
 
 fn require_open(work_order: &WorkOrder, action: &'static str) -> Result<(), WorkOrderError> {
