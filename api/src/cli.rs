@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use pms_infra::master::registry::PgYachtRegistry;
 use pms_infra::migrate::migrate_all_tenants;
+use pms_infra::tenant::router::TenantRouter;
 
 use pms_domain::identity::Email;
 use pms_domain::password::{check_new_password, check_password_strength};
@@ -48,11 +50,26 @@ pub enum Command {
         #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Planned maintenance.
+    Scheduler {
+        #[command(subcommand)]
+        command: SchedulerCommand,
+    },
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum SchedulerCommand {
+    /// Plan a work order for every schedule that has come due, on every active yacht.
+    ///
+    /// Safe to run repeatedly and concurrently: a schedule never gets a second open work order.
+    /// Prints one line per yacht; exits non-zero if any yacht could not be planned (the others
+    /// still are). Meant for a cron job (see render.yaml).
+    Run,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
@@ -94,6 +111,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             create_platform_admin(&settings, &email, &name, password_stdin).await
         }
         Command::SeedDemo { password } => seed_demo(&settings, password).await,
+        Command::Scheduler { command: SchedulerCommand::Run } => run_scheduler(&settings).await,
         Command::Openapi => unreachable!("handled before reading settings"),
     };
     match outcome {
@@ -129,6 +147,26 @@ async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
             eprintln!("tenant {}/{} failed: {error}", outcome.server_key, outcome.database);
         }
     }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+async fn run_scheduler(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let master = prepare_master(settings).await?;
+    let registry = PgYachtRegistry::new(master.pool().clone());
+    let router = TenantRouter::new(tenant_servers(settings)?, settings.tenancy.limits);
+    let runs = crate::scheduler::run(&registry, &router).await.context("reading the yacht registry")?;
+    let mut failed = 0;
+    for run in &runs {
+        match &run.outcome {
+            Ok(planned) if planned.is_empty() => println!("{} {}: nothing due", run.yacht.id, run.yacht.name),
+            Ok(planned) => println!("{} {}: planned {}", run.yacht.id, run.yacht.name, planned.join(", ")),
+            Err(error) => {
+                failed += 1;
+                eprintln!("{} {}: failed: {error}", run.yacht.id, run.yacht.name);
+            }
+        }
+    }
+    router.close().await;
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 

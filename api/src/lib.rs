@@ -10,6 +10,7 @@ pub mod http;
 pub mod mutation;
 pub mod openapi;
 pub mod routes;
+pub mod scheduler;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

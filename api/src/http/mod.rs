@@ -5,6 +5,7 @@ pub mod cursor;
 pub mod idempotency;
 pub mod json;
 pub mod layers;
+pub mod patch;
 pub mod path;
 pub mod precondition;
 pub mod problem;

@@ -15,6 +15,7 @@ pub mod members;
 pub mod notes;
 pub mod parts;
 pub mod purchases;
+pub mod schedules;
 pub mod system;
 pub mod work_orders;
 
@@ -43,13 +44,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(equipment::set_status))
         .routes(routes!(equipment::record_hours, equipment::readings))
         .routes(routes!(faults::report, faults::list))
-        .routes(routes!(faults::get))
+        .routes(routes!(faults::get, faults::update))
         .routes(routes!(faults::acknowledge))
         .routes(routes!(faults::resolve))
         .routes(routes!(faults::false_alarm))
         .routes(routes!(faults::reopen))
         .routes(routes!(work_orders::create, work_orders::list))
-        .routes(routes!(work_orders::get))
+        .routes(routes!(work_orders::get, work_orders::update))
         .routes(routes!(work_orders::from_fault))
         .routes(routes!(work_orders::start))
         .routes(routes!(work_orders::complete))
@@ -60,6 +61,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(work_orders::hours))
         .routes(routes!(work_orders::add_item))
         .routes(routes!(work_orders::complete_item))
+        .routes(routes!(schedules::create, schedules::list))
+        .routes(routes!(schedules::due))
+        .routes(routes!(schedules::plan_due))
+        .routes(routes!(schedules::get, schedules::update))
         .routes(routes!(parts::create, parts::list))
         .routes(routes!(parts::get))
         .routes(routes!(parts::receive))

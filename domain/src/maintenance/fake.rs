@@ -224,8 +224,13 @@ impl ScheduleRepo for FakeTx {
         self.schedules.insert(schedule.id, schedule.clone());
         Ok(())
     }
-    async fn list_schedules(&mut self, _: &ScheduleFilter, _: &PageRequest) -> Result<Page<Schedule>, StoreError> {
-        Ok(Page { items: self.schedules.values().cloned().collect(), next: None })
+    async fn list_schedules(
+        &mut self,
+        _: &ScheduleFilter,
+        _: &PageRequest,
+    ) -> Result<Page<MeteredSchedule>, StoreError> {
+        let items = self.schedules.values().map(|s| MeteredSchedule { schedule: s.clone(), current_hours: None });
+        Ok(Page { items: items.collect(), next: None })
     }
     async fn active_schedules(&mut self, equipment: Option<EquipmentId>) -> Result<Vec<MeteredSchedule>, StoreError> {
         let metered = self

@@ -172,6 +172,12 @@ impl TenantRouter {
         close_all(victims).await
     }
 
+    /// Closes every pool, waiting for their connections to be returned (when a command ends).
+    pub async fn close(&self) {
+        let all: Vec<(TenantLocation, Arc<Slot>)> = self.inner.slots.lock().expect("router lock").drain().collect();
+        close_all(all).await;
+    }
+
     /// Runs [`Self::evict_idle`] periodically until the router is dropped everywhere else.
     pub fn spawn_reaper(&self) -> tokio::task::JoinHandle<()> {
         let weak = Arc::downgrade(&self.inner);

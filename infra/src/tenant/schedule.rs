@@ -264,7 +264,7 @@ impl ScheduleRepo for TenantTx {
         &mut self,
         filter: &ScheduleFilter,
         page: &PageRequest,
-    ) -> Result<Page<Schedule>, StoreError> {
+    ) -> Result<Page<MeteredSchedule>, StoreError> {
         let mut query = select(self.yacht().as_uuid());
         if let Some(equipment) = filter.equipment {
             query.and_where(Expr::col("equipment_id").eq(equipment.as_uuid()));
@@ -283,8 +283,7 @@ impl ScheduleRepo for TenantTx {
         let keyset = keyset(filter.sort);
         keyset.apply(&mut query, page);
         let rows = fetch(self, &query).await?;
-        let page = keyset.page(rows, page);
-        Ok(Page { items: page.items.into_iter().map(|m| m.schedule).collect(), next: page.next })
+        Ok(keyset.page(rows, page))
     }
 
     async fn active_schedules(&mut self, equipment: Option<EquipmentId>) -> Result<Vec<MeteredSchedule>, StoreError> {

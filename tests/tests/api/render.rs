@@ -16,11 +16,24 @@ fn blueprint() -> Value {
     serde_yaml::from_str(&text).expect("render.yaml is YAML")
 }
 
-fn web_service(blueprint: &Value) -> &Value {
+fn service<'a>(blueprint: &'a Value, kind: &str) -> &'a Value {
     blueprint["services"]
         .as_sequence()
-        .and_then(|services| services.iter().find(|s| s["type"] == "web"))
-        .expect("a web service")
+        .and_then(|services| services.iter().find(|s| s["type"] == kind))
+        .unwrap_or_else(|| panic!("a {kind} service"))
+}
+
+fn web_service(blueprint: &Value) -> &Value {
+    service(blueprint, "web")
+}
+
+fn declared(service: &Value) -> BTreeSet<String> {
+    service["envVars"]
+        .as_sequence()
+        .expect("envVars")
+        .iter()
+        .map(|v| v["key"].as_str().expect("key").to_owned())
+        .collect()
 }
 
 /// Parses a Render command line with our CLI, as the shell would split it.
@@ -62,18 +75,35 @@ fn the_build_start_and_pre_deploy_commands_name_real_subcommands() {
 #[test]
 fn every_variable_the_configuration_reads_is_declared() {
     let blueprint = blueprint();
-    let declared: BTreeSet<String> = web_service(&blueprint)["envVars"]
-        .as_sequence()
-        .expect("envVars")
-        .iter()
-        .map(|v| v["key"].as_str().expect("key").to_owned())
-        .collect();
+    let declared = declared(web_service(&blueprint));
     let read = variables_read();
     assert!(read.len() >= 10, "the recording lookup saw the variables: {read:?}");
     let missing: Vec<_> = read.difference(&declared).collect();
     assert!(missing.is_empty(), "declare these in render.yaml: {missing:?}");
     let unknown: Vec<_> = declared.difference(&read).collect();
     assert!(unknown.is_empty(), "render.yaml declares variables nothing reads: {unknown:?}");
+}
+
+#[test]
+fn the_scheduler_cron_job_runs_the_real_subcommand_with_the_settings_production_requires() {
+    use pms_api::cli::SchedulerCommand;
+    let blueprint = blueprint();
+    let cron = service(&blueprint, "cron");
+    assert_eq!(cron["buildCommand"], web_service(&blueprint)["buildCommand"]);
+    let schedule = cron["schedule"].as_str().expect("a cron schedule");
+    assert_eq!(schedule.split_whitespace().count(), 5, "{schedule}");
+    let command = parse_command(cron["startCommand"].as_str().expect("startCommand"));
+    assert_eq!(command, Command::Scheduler { command: SchedulerCommand::Run });
+    let declared = declared(cron);
+    let read = variables_read();
+    let unknown: Vec<_> = declared.difference(&read).collect();
+    assert!(unknown.is_empty(), "the cron job declares variables nothing reads: {unknown:?}");
+    for required in ["APP_ENV", "MASTER_DATABASE_URL", "TENANT_DATABASE_URL", "TENANT_SERVERS", "JWT_SECRET"] {
+        assert!(declared.contains(required), "the cron job needs {required}");
+    }
+    let vars = cron["envVars"].as_sequence().expect("envVars");
+    let jwt = vars.iter().find(|v| v["key"] == "JWT_SECRET").expect("JWT_SECRET");
+    assert_eq!(jwt["fromService"]["name"], web_service(&blueprint)["name"], "the web service's secret");
 }
 
 #[test]

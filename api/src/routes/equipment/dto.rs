@@ -9,11 +9,12 @@ use pms_domain::maintenance::equipment::{
     NewReading, RunningHoursReading,
 };
 use pms_domain::maintenance::text::{line, optional_line};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::http::patch::double_option;
 use crate::validation::Validation;
 
 /// How much the yacht depends on the equipment.
@@ -128,11 +129,6 @@ pub struct CreateEquipmentRequest {
     pub criticality: Option<CriticalityDto>,
 }
 
-/// Deserialises a field that may be absent (no change), null (clear it) or a value.
-fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// A partial update: omitted fields stay as they are; `null` clears an optional one.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(example = json!({"location": "Engine room, port side", "serial_number": null}))]
@@ -214,6 +210,8 @@ impl From<&RunningHoursReading> for ReadingView {
 pub struct RecordedReadingView {
     pub reading: ReadingView,
     pub equipment: EquipmentView,
+    /// Work orders the reading brought due, planned at once (usually none).
+    pub planned_work_orders: Vec<crate::routes::work_orders::WorkOrderView>,
 }
 
 /// A page of equipment.

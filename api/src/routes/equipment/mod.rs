@@ -9,9 +9,10 @@ pub use dto::*;
 use pms_domain::ids::EquipmentId;
 use pms_domain::maintenance::equipment::{
     Criticality, EquipmentError, EquipmentFilter, EquipmentRepo as _, EquipmentSort, EquipmentStatus, create_equipment,
-    record_running_hours, require_manage, set_equipment_status, update_equipment,
+    require_manage, set_equipment_status, update_equipment,
 };
 use pms_domain::maintenance::paging::PageRequest;
+use pms_domain::maintenance::schedule::record_running_hours_and_plan;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -265,6 +266,7 @@ pub async fn set_status(
 /// Record a running-hours meter reading (`record_running_hours`).
 ///
 /// Readings never go down over time unless `is_reset` says the meter was reset or replaced.
+/// Work that the new reading brings due on this equipment is planned at once.
 #[utoipa::path(
     post,
     path = "/v1/yachts/{yacht_id}/equipment/{equipment_id}/running-hours",
@@ -288,10 +290,15 @@ pub async fn record_hours(
     let now = crate::clock::now();
     let reading = body.value.validate(now)?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let (equipment, recorded) =
-        record_running_hours(mutation.tx(), &ctx.actor(), path.id(), reading, now).await.map_err(equipment_error)?;
-    let view =
-        RecordedReadingView { reading: ReadingView::from(&recorded), equipment: EquipmentView::from(&equipment) };
+    let (equipment, recorded, planned) =
+        record_running_hours_and_plan(mutation.tx(), &ctx.actor(), path.id(), reading, now)
+            .await
+            .map_err(crate::routes::schedules::schedule_error)?;
+    let view = RecordedReadingView {
+        reading: ReadingView::from(&recorded),
+        equipment: EquipmentView::from(&equipment),
+        planned_work_orders: planned.iter().map(Into::into).collect(),
+    };
     let location = format!("{}/running-hours", location(&ctx, equipment.id));
     mutation.commit(Answer::created(view, location)).await
 }

@@ -2,13 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use pms_domain::ids::{EquipmentId, UserId, WorkOrderId};
-use pms_domain::maintenance::fault::{Fault, FaultCode, FaultSeverity, FaultStatus, NewFault};
+use pms_domain::maintenance::fault::{Fault, FaultCode, FaultEdits, FaultSeverity, FaultStatus, NewFault};
 use pms_domain::maintenance::text::{line, paragraph};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::http::patch::double_option;
 use crate::validation::Validation;
 
 /// How bad a fault is.
@@ -117,6 +118,48 @@ pub struct ReportFaultRequest {
     pub description: Option<String>,
     /// `medium` when omitted.
     pub severity: Option<FaultSeverityDto>,
+}
+
+/// Corrections to an active fault (a partial update): omitted fields stay as they are; `null`
+/// (or a blank string) clears an optional one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(example = json!({"code": "SPN 100 FMI 1", "severity": "critical"}))]
+#[allow(clippy::option_option, reason = "absent, null and a value mean different things")]
+pub struct UpdateFaultRequest {
+    #[serde(default, deserialize_with = "double_option")]
+    pub equipment_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = r"^[ ]*([A-Za-z0-9./_:-][A-Za-z0-9 ./_:-]*)?$", max_length = 40)]
+    pub code: Option<Option<String>>,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]
+    pub description: Option<Option<String>>,
+    pub severity: Option<FaultSeverityDto>,
+}
+
+impl UpdateFaultRequest {
+    pub fn validate(self) -> Result<FaultEdits, ApiError> {
+        let mut v = Validation::default();
+        let code = self.code.map(|c| {
+            c.as_deref().filter(|c| !c.trim().is_empty()).and_then(|c| v.check("code", "invalid", FaultCode::parse(c)))
+        });
+        let title = self.title.as_deref().and_then(|t| v.check("title", "invalid", line(t, 200)));
+        let description = self.description.map(|d| {
+            d.as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .and_then(|d| v.check("description", "invalid", paragraph(d, 5000)))
+        });
+        v.finish()?;
+        Ok(FaultEdits {
+            title,
+            description,
+            severity: self.severity.map(Into::into),
+            equipment: self.equipment_id.map(|e| e.map(EquipmentId::from_uuid)),
+            code,
+        })
+    }
 }
 
 /// How the fault was fixed.

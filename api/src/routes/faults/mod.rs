@@ -10,7 +10,7 @@ pub use dto::*;
 use pms_domain::ids::{EquipmentId, FaultId};
 use pms_domain::maintenance::fault::{
     FaultChange, FaultCode, FaultError, FaultFilter, FaultRepo as _, FaultSeverity, FaultStatus, change_fault,
-    report_fault, require_handle,
+    edit_fault, report_fault, require_handle,
 };
 use pms_domain::maintenance::paging::PageRequest;
 use serde::Deserialize;
@@ -154,6 +154,41 @@ pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<FaultPath>) -> Result<Re
     let fault = tx.fault(FaultId::from_uuid(path.fault_id)).await?.ok_or_else(|| fault_error(FaultError::NotFound))?;
     tx.commit().await?;
     Ok(([(header::ETAG, etag(fault.version))], Json(FaultView::from(&fault))).into_response())
+}
+
+/// Correct an active fault's details (a partial update): engineers and heads of department, or
+/// whoever reported it while it is still open.
+///
+/// With `If-Match`, applies only if the fault is still at that version (else 412).
+#[utoipa::path(
+    patch,
+    path = "/v1/yachts/{yacht_id}/faults/{fault_id}",
+    tag = "faults",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("fault_id" = Uuid, Path, description = "The fault."),
+        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
+    request_body = UpdateFaultRequest,
+    responses(
+        (status = OK, description = "The corrected fault.", body = FaultView),
+        (status = CONFLICT, description = "`invalid_state_transition`: a closed fault is not edited.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn update(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<FaultPath>,
+    IfMatch(expected): IfMatch,
+    key: IdempotencyKey,
+    body: JsonBody<UpdateFaultRequest>,
+) -> Result<Response, ApiError> {
+    // Who may edit depends on the fault (its reporter, while open): the use case decides.
+    let edits = body.value.validate()?;
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
+    let id = FaultId::from_uuid(path.fault_id);
+    let fault =
+        edit_fault(mutation.tx(), &ctx.actor(), id, expected, edits, crate::clock::now()).await.map_err(fault_error)?;
+    mutation.commit(Answer::ok(FaultView::from(&fault)).with_etag(etag(fault.version))).await
 }
 
 /// Runs one transition as a mutation: role first, then the body's meaning, then the change.

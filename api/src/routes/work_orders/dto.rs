@@ -4,13 +4,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pms_domain::ids::{EquipmentId, FaultId, ScheduleId, UserId};
 use pms_domain::maintenance::text::{line, paragraph};
 use pms_domain::maintenance::work_order::{
-    ChecklistItem, FromFault, NewWorkOrder, Priority, TimeEntry, WorkOrder, WorkOrderKind, WorkOrderStatus,
+    ChecklistItem, FromFault, NewWorkOrder, Priority, TimeEntry, WorkOrder, WorkOrderEdits, WorkOrderKind,
+    WorkOrderStatus,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::http::patch::double_option;
 use crate::routes::faults::FaultView;
 use crate::validation::Validation;
 
@@ -161,6 +163,44 @@ pub struct CreateWorkOrderRequest {
     pub priority: Option<PriorityDto>,
     pub equipment_id: Option<Uuid>,
     pub due_on: Option<NaiveDate>,
+}
+
+/// Changes to the details of unfinished work (a partial update): omitted fields stay as they
+/// are; `null` clears an optional one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(example = json!({"priority": "important", "due_on": "2026-12-05"}))]
+#[allow(clippy::option_option, reason = "absent, null and a value mean different things")]
+pub struct UpdateWorkOrderRequest {
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]
+    pub description: Option<Option<String>>,
+    pub priority: Option<PriorityDto>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub equipment_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub due_on: Option<Option<NaiveDate>>,
+}
+
+impl UpdateWorkOrderRequest {
+    pub fn validate(self) -> Result<WorkOrderEdits, ApiError> {
+        let mut v = Validation::default();
+        let title = self.title.as_deref().and_then(|t| v.check("title", "invalid", line(t, 200)));
+        let description = self.description.map(|d| {
+            d.as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .and_then(|d| v.check("description", "invalid", paragraph(d, 5000)))
+        });
+        v.finish()?;
+        Ok(WorkOrderEdits {
+            title,
+            description,
+            priority: self.priority.map(Into::into),
+            equipment: self.equipment_id.map(|e| e.map(EquipmentId::from_uuid)),
+            due_on: self.due_on,
+        })
+    }
 }
 
 /// A work order for a fault; omitted fields come from the fault.

@@ -12,7 +12,7 @@ use pms_domain::ids::{EquipmentId, FaultId, ScheduleId, UserId, WorkOrderId};
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::work_order::{
     Priority, WorkOrderError, WorkOrderFilter, WorkOrderRepo as _, WorkOrderSort, WorkOrderStatus, create_work_order,
-    create_work_order_from_fault, require_technical,
+    create_work_order_from_fault, edit_work_order, require_technical,
 };
 use serde::Deserialize;
 pub use tasks::*;
@@ -25,7 +25,7 @@ use crate::extract::TenantCtx;
 use crate::http::cursor;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
-use crate::http::precondition::etag;
+use crate::http::precondition::{IfMatch, etag};
 use crate::http::query::{ApiQuery, comma_list};
 use crate::mutation::Answer;
 use crate::validation::Validation;
@@ -240,4 +240,39 @@ pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<WorkOrderPath>) -> Resul
     let detail =
         WorkOrderDetail { work_order: (&work_order).into(), checklist: checklist.iter().map(Into::into).collect() };
     Ok(([(header::ETAG, etag(work_order.version))], Json(detail)).into_response())
+}
+
+/// Change the details of unfinished work (a partial update; engineers and heads of department).
+///
+/// With `If-Match`, applies only if the work order is still at that version (else 412).
+#[utoipa::path(
+    patch,
+    path = "/v1/yachts/{yacht_id}/work-orders/{work_order_id}",
+    tag = "work orders",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht."), ("work_order_id" = Uuid, Path, description = "The work order."),
+        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
+    request_body = UpdateWorkOrderRequest,
+    responses(
+        (status = OK, description = "The updated work order.", body = WorkOrderView),
+        (status = CONFLICT, description = "`invalid_state_transition`: completed or cancelled work is not edited.", body = Problem, content_type = "application/problem+json"),
+        (status = PRECONDITION_FAILED, description = "`precondition_failed`.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn update(
+    ctx: TenantCtx,
+    ApiPath(path): ApiPath<WorkOrderPath>,
+    IfMatch(expected): IfMatch,
+    key: IdempotencyKey,
+    body: JsonBody<UpdateWorkOrderRequest>,
+) -> Result<Response, ApiError> {
+    require_technical(&ctx.actor())?;
+    let edits = body.value.validate()?;
+    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
+    let id = WorkOrderId::from_uuid(path.work_order_id);
+    let updated = edit_work_order(mutation.tx(), &ctx.actor(), id, expected, edits, crate::clock::now())
+        .await
+        .map_err(work_order_error)?;
+    mutation.commit(Answer::ok(WorkOrderView::from(&updated)).with_etag(etag(updated.version))).await
 }

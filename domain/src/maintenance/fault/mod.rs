@@ -291,5 +291,57 @@ pub async fn change_fault<T: FaultRepo + AuditLog>(
     save_fault(tx, actor, audit_action, &before, after, now).await
 }
 
+/// A partial edit of a fault's details: `None` leaves a field as it is, `Some(None)` clears an
+/// optional one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FaultEdits {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub severity: Option<FaultSeverity>,
+    pub equipment: Option<Option<EquipmentId>>,
+    pub code: Option<Option<FaultCode>>,
+}
+
+/// Corrects the details of an active fault: engineers and heads of department, or whoever
+/// reported it while it is still open. Closed faults are history and stay as they were.
+pub async fn edit_fault<T: FaultRepo + EquipmentRepo + AuditLog>(
+    tx: &mut T,
+    actor: &Actor,
+    id: FaultId,
+    expected_version: Option<i32>,
+    edits: FaultEdits,
+    now: Timestamp,
+) -> Result<Fault, FaultError> {
+    let before = tx.fault_for_update(id).await?.ok_or(FaultError::NotFound)?;
+    let own_open_report = before.reported_by == actor.user && before.status == FaultStatus::Open;
+    actor.require(actor.is_technical() || own_open_report, "edit this fault")?;
+    if let Some(expected) = expected_version
+        && expected != before.version
+    {
+        return Err(FaultError::StaleVersion { expected, current: before.version });
+    }
+    if !before.status.is_active() {
+        return Err(FaultError::InvalidTransition { from: before.status, action: "be edited" });
+    }
+    if let Some(Some(equipment)) = edits.equipment
+        && tx.equipment(equipment).await?.is_none()
+    {
+        return Err(FaultError::EquipmentNotFound);
+    }
+    let FaultEdits { title, description, severity, equipment, code } = edits;
+    let after = Fault {
+        title: title.unwrap_or_else(|| before.title.clone()),
+        description: description.unwrap_or_else(|| before.description.clone()),
+        severity: severity.unwrap_or(before.severity),
+        equipment: equipment.unwrap_or(before.equipment),
+        code: code.unwrap_or_else(|| before.code.clone()),
+        ..before.clone()
+    };
+    if after == before {
+        return Ok(before);
+    }
+    save_fault(tx, actor, "fault.edited", &before, after, now).await
+}
+
 #[cfg(test)]
 mod tests;

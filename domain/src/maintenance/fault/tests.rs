@@ -119,3 +119,43 @@ fn a_stale_version_is_refused() {
         block_on(change_fault(&mut tx, &actor(Role::Engineer), fault.id, Some(7), FaultChange::Acknowledge, at(9)));
     assert!(matches!(result, Err(FaultError::StaleVersion { expected: 7, current: 1 })));
 }
+
+#[test]
+fn the_reporter_edits_an_open_fault_and_engineers_any_active_one() {
+    let mut tx = FakeTx::default();
+    let engine = engine(&mut tx);
+    let reporter = actor(Role::Crew);
+    let fault = block_on(report_fault(&mut tx, &reporter, new_fault(None), at(8))).expect("reported");
+    let edits = FaultEdits {
+        title: Some("Low oil pressure, port main".to_owned()),
+        equipment: Some(Some(engine)),
+        code: Some(None),
+        ..FaultEdits::default()
+    };
+    let edited = block_on(edit_fault(&mut tx, &reporter, fault.id, Some(1), edits, at(9))).expect("edited");
+    assert_eq!(
+        (edited.title.as_str(), edited.equipment, edited.code.as_ref(), edited.version),
+        ("Low oil pressure, port main", Some(engine), None, 2)
+    );
+    assert_eq!(tx.audit.last().map(|a| a.0.as_str()), Some("fault.edited"));
+
+    let other_crew = block_on(edit_fault(&mut tx, &actor(Role::Crew), fault.id, None, FaultEdits::default(), at(9)));
+    assert!(matches!(other_crew, Err(FaultError::Denied(_))), "someone else's report");
+    let stale = block_on(edit_fault(&mut tx, &reporter, fault.id, Some(1), FaultEdits::default(), at(9)));
+    assert!(matches!(stale, Err(FaultError::StaleVersion { expected: 1, current: 2 })));
+    let missing = FaultEdits { equipment: Some(Some(EquipmentId::generate())), ..FaultEdits::default() };
+    let refused = block_on(edit_fault(&mut tx, &reporter, fault.id, None, missing, at(9)));
+    assert!(matches!(refused, Err(FaultError::EquipmentNotFound)));
+
+    let engineer = actor(Role::Engineer);
+    block_on(change_fault(&mut tx, &engineer, fault.id, None, FaultChange::Acknowledge, at(10))).expect("acknowledged");
+    let by_reporter = block_on(edit_fault(&mut tx, &reporter, fault.id, None, FaultEdits::default(), at(10)));
+    assert!(matches!(by_reporter, Err(FaultError::Denied(_))), "no longer open");
+    let severity = FaultEdits { severity: Some(FaultSeverity::Critical), ..FaultEdits::default() };
+    assert!(block_on(edit_fault(&mut tx, &engineer, fault.id, None, severity, at(10))).is_ok());
+
+    let resolve = FaultChange::Resolve { resolution: "Sensor replaced".to_owned() };
+    block_on(change_fault(&mut tx, &engineer, fault.id, None, resolve, at(11))).expect("resolved");
+    let closed = block_on(edit_fault(&mut tx, &engineer, fault.id, None, FaultEdits::default(), at(11)));
+    assert!(matches!(closed, Err(FaultError::InvalidTransition { from: FaultStatus::Resolved, .. })));
+}

@@ -226,11 +226,12 @@ pub trait ScheduleRepo: Send {
     ) -> impl Future<Output = Result<Option<Schedule>, StoreError>> + Send;
     fn insert_schedule(&mut self, schedule: &Schedule) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn update_schedule(&mut self, schedule: &Schedule) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// A page of schedules, each with its equipment's meter.
     fn list_schedules(
         &mut self,
         filter: &ScheduleFilter,
         page: &PageRequest,
-    ) -> impl Future<Output = Result<Page<Schedule>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Page<MeteredSchedule>, StoreError>> + Send;
     /// The active schedules (of one piece of equipment, or all), each with its equipment's meter.
     fn active_schedules(
         &mut self,

@@ -3,12 +3,14 @@
 //! resolves the fault.
 
 mod state;
+mod tasks;
 mod usecases;
 
 use std::fmt;
 
 use chrono::NaiveDate;
 pub use state::WorkOrderAction;
+pub use tasks::*;
 pub use usecases::*;
 
 use super::equipment::Hours;

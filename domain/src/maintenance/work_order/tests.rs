@@ -231,3 +231,46 @@ fn only_heads_of_department_assign_and_only_open_work() {
     let late = block_on(assign_work_order(&mut tx, &actor(Role::Captain), wo.id, None, None, at(9)));
     assert!(matches!(late, Err(WorkOrderError::InvalidTransition { from: WorkOrderStatus::Cancelled, .. })));
 }
+
+#[test]
+fn details_are_edited_while_the_work_is_open_and_unchanged_edits_write_nothing() {
+    let mut tx = FakeTx::default();
+    let work = create(&mut tx, "Oil change");
+    let edits = WorkOrderEdits {
+        title: Some("Oil and filter change".to_owned()),
+        priority: Some(Priority::Important),
+        due_on: Some(Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"))),
+        ..WorkOrderEdits::default()
+    };
+    let edited = block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, Some(1), edits.clone(), at(9)))
+        .expect("edited");
+    assert_eq!(
+        (edited.title.as_str(), edited.priority, edited.version),
+        ("Oil and filter change", Priority::Important, 2)
+    );
+    let audit = tx.audit.len();
+    let again = block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, None, edits, at(9))).expect("no-op");
+    assert_eq!((again.version, tx.audit.len()), (2, audit), "nothing changed, nothing written");
+
+    let crew = block_on(edit_work_order(&mut tx, &actor(Role::Crew), work.id, None, WorkOrderEdits::default(), at(9)));
+    assert!(matches!(crew, Err(WorkOrderError::Denied(_))));
+    let stale =
+        block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, Some(1), WorkOrderEdits::default(), at(9)));
+    assert!(matches!(stale, Err(WorkOrderError::StaleVersion { expected: 1, current: 2 })));
+    let missing = WorkOrderEdits { equipment: Some(Some(EquipmentId::generate())), ..WorkOrderEdits::default() };
+    let refused = block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, None, missing, at(9)));
+    assert!(matches!(refused, Err(WorkOrderError::EquipmentNotFound)));
+
+    change(&mut tx, Role::Engineer, work.id, WorkOrderChange::Start).expect("started");
+    change(&mut tx, Role::Engineer, work.id, WorkOrderChange::Complete { notes: "Done".to_owned() })
+        .expect("completed");
+    let finished = block_on(edit_work_order(
+        &mut tx,
+        &actor(Role::ChiefEngineer),
+        work.id,
+        None,
+        WorkOrderEdits::default(),
+        at(11),
+    ));
+    assert!(matches!(finished, Err(WorkOrderError::InvalidTransition { from: WorkOrderStatus::Completed, .. })));
+}

@@ -3,21 +3,15 @@
 
 use chrono::{Datelike as _, NaiveDate};
 
-use super::{
-    ChecklistItem, Priority, TimeEntry, WorkOrder, WorkOrderAction, WorkOrderKind, WorkOrderNumber, WorkOrderRepo,
-    WorkOrderStatus,
-};
+use super::{Priority, WorkOrder, WorkOrderAction, WorkOrderKind, WorkOrderNumber, WorkOrderRepo, WorkOrderStatus};
 use crate::auth::Timestamp;
-use crate::ids::{ChecklistItemId, EquipmentId, FaultId, ScheduleId, TimeEntryId, UserId, WorkOrderId};
+use crate::ids::{EquipmentId, FaultId, ScheduleId, UserId, WorkOrderId};
 use crate::maintenance::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
 use crate::maintenance::equipment::{EquipmentRepo, Hours};
 use crate::maintenance::fault::{Fault, FaultAction, FaultChange, FaultRepo, FaultSeverity, save_fault, transition};
 use crate::maintenance::schedule::{ScheduleRepo, mark_done};
 use crate::maintenance::{Actor, Denied};
 use crate::store::StoreError;
-
-/// Most hours one entry may log (a day).
-pub const MAX_HOURS_PER_ENTRY: i64 = 240;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkOrderError {
@@ -236,7 +230,7 @@ fn fault_error(error: crate::maintenance::fault::FaultError) -> WorkOrderError {
     }
 }
 
-async fn load<T: WorkOrderRepo>(
+pub(super) async fn load<T: WorkOrderRepo>(
     tx: &mut T,
     id: WorkOrderId,
     expected_version: Option<i32>,
@@ -250,7 +244,7 @@ async fn load<T: WorkOrderRepo>(
     }
 }
 
-async fn save<T: WorkOrderRepo + AuditLog>(
+pub(super) async fn save<T: WorkOrderRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     action: &'static str,
@@ -356,7 +350,50 @@ async fn resolve_fault<T: FaultRepo + AuditLog>(
     Ok(())
 }
 
-fn require_open(work_order: &WorkOrder, action: &'static str) -> Result<(), WorkOrderError> {
+/// A partial edit of a work order's details: `None` leaves a field as it is, `Some(None)`
+/// clears an optional one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkOrderEdits {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub priority: Option<Priority>,
+    pub equipment: Option<Option<EquipmentId>>,
+    pub due_on: Option<Option<NaiveDate>>,
+}
+
+/// Edits the details of work that is not finished (engineers and heads of department).
+pub async fn edit_work_order<T: WorkOrderRepo + EquipmentRepo + AuditLog>(
+    tx: &mut T,
+    actor: &Actor,
+    id: WorkOrderId,
+    expected_version: Option<i32>,
+    edits: WorkOrderEdits,
+    now: Timestamp,
+) -> Result<WorkOrder, WorkOrderError> {
+    require_technical(actor)?;
+    let before = load(tx, id, expected_version).await?;
+    require_open(&before, "be edited")?;
+    if let Some(Some(equipment)) = edits.equipment
+        && tx.equipment(equipment).await?.is_none()
+    {
+        return Err(WorkOrderError::EquipmentNotFound);
+    }
+    let WorkOrderEdits { title, description, priority, equipment, due_on } = edits;
+    let after = WorkOrder {
+        title: title.unwrap_or_else(|| before.title.clone()),
+        description: description.unwrap_or_else(|| before.description.clone()),
+        priority: priority.unwrap_or(before.priority),
+        equipment: equipment.unwrap_or(before.equipment),
+        due_on: due_on.unwrap_or(before.due_on),
+        ..before.clone()
+    };
+    if after == before {
+        return Ok(before);
+    }
+    save(tx, actor, "work_order.edited", &before, after, now).await
+}
+
+pub(super) fn require_open(work_order: &WorkOrder, action: &'static str) -> Result<(), WorkOrderError> {
     if work_order.status.is_active() {
         Ok(())
     } else {
@@ -382,86 +419,4 @@ pub async fn assign_work_order<T: WorkOrderRepo + AuditLog>(
     }
     let after = WorkOrder { assignee, ..before.clone() };
     save(tx, actor, "work_order.assigned", &before, after, now).await
-}
-
-/// Logs hours of work on an in-progress work order.
-pub async fn log_hours<T: WorkOrderRepo + AuditLog>(
-    tx: &mut T,
-    actor: &Actor,
-    id: WorkOrderId,
-    hours: Hours,
-    note: Option<String>,
-    now: Timestamp,
-) -> Result<(WorkOrder, TimeEntry), WorkOrderError> {
-    require_technical(actor)?;
-    if hours.tenths() <= 0 || hours.tenths() > MAX_HOURS_PER_ENTRY {
-        return Err(WorkOrderError::InvalidHours);
-    }
-    let before = load(tx, id, None).await?;
-    if before.status != WorkOrderStatus::InProgress {
-        return Err(WorkOrderError::InvalidTransition { from: before.status, action: "log hours" });
-    }
-    let entry =
-        TimeEntry { id: TimeEntryId::generate(), work_order: id, user: actor.user, hours, note, logged_at: now };
-    tx.insert_time_entry(&entry).await?;
-    let total =
-        Hours::from_tenths(before.hours_logged.tenths() + hours.tenths()).map_err(|_| WorkOrderError::InvalidHours)?;
-    let after = WorkOrder { hours_logged: total, ..before.clone() };
-    let saved = save(tx, actor, "work_order.hours_logged", &before, after, now).await?;
-    Ok((saved, entry))
-}
-
-/// Adds an item to the checklist of a work order that is not finished.
-pub async fn add_checklist_item<T: WorkOrderRepo + AuditLog>(
-    tx: &mut T,
-    actor: &Actor,
-    id: WorkOrderId,
-    text: String,
-) -> Result<ChecklistItem, WorkOrderError> {
-    require_technical(actor)?;
-    let work_order = load(tx, id, None).await?;
-    require_open(&work_order, "get checklist items")?;
-    let position = i32::try_from(tx.checklist(id).await?.len()).unwrap_or(i32::MAX - 1) + 1;
-    let item = ChecklistItem { id: ChecklistItemId::generate(), work_order: id, position, text, done: None };
-    tx.insert_checklist_item(&item).await?;
-    let entry = AuditEntry {
-        action: "checklist_item.added",
-        entity: EntityKind::ChecklistItem,
-        entity_id: item.id.as_uuid(),
-        before: None,
-        after: Some(Snapshot::ChecklistItem(item.clone())),
-    };
-    tx.append(actor, entry).await?;
-    Ok(item)
-}
-
-/// Ticks a checklist item of an in-progress work order (anyone aboard may). Ticking a ticked
-/// item changes nothing.
-pub async fn complete_checklist_item<T: WorkOrderRepo + AuditLog>(
-    tx: &mut T,
-    actor: &Actor,
-    id: WorkOrderId,
-    item_id: ChecklistItemId,
-    now: Timestamp,
-) -> Result<ChecklistItem, WorkOrderError> {
-    let work_order = load(tx, id, None).await?;
-    if work_order.status != WorkOrderStatus::InProgress {
-        return Err(WorkOrderError::InvalidTransition { from: work_order.status, action: "tick checklist items" });
-    }
-    let before =
-        tx.checklist(id).await?.into_iter().find(|i| i.id == item_id).ok_or(WorkOrderError::ChecklistItemNotFound)?;
-    if before.done.is_some() {
-        return Ok(before);
-    }
-    let after = ChecklistItem { done: Some((actor.user, now)), ..before.clone() };
-    tx.update_checklist_item(&after).await?;
-    let entry = AuditEntry {
-        action: "checklist_item.completed",
-        entity: EntityKind::ChecklistItem,
-        entity_id: after.id.as_uuid(),
-        before: Some(Snapshot::ChecklistItem(before)),
-        after: Some(Snapshot::ChecklistItem(after.clone())),
-    };
-    tx.append(actor, entry).await?;
-    Ok(after)
 }
