@@ -28,6 +28,7 @@ use crate::routes;
         (name = "faults", description = "Faults reported aboard and their handling."),
         (name = "members", description = "A yacht's members, managed by its captain, manager or admin."),
         (name = "parts", description = "Spare parts and their stock ledger."),
+        (name = "schedules", description = "Planned maintenance: every N days and/or running hours, whichever comes first; what is due; planning the due work."),
         (name = "notes", description = "Notes on equipment, faults and work orders, and the crew-change handover."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),

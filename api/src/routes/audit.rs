@@ -79,7 +79,7 @@ pub struct AuditVerification {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// `equipment`, `running_hours_reading` or `fault`.
+    /// A kind of record, e.g. `work_order`, `schedule` or `part`.
     entity_type: Option<String>,
     entity_id: Option<Uuid>,
     /// Changes made by this user.
