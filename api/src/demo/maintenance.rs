@@ -1,5 +1,5 @@
 //! M/Y Aurora's maintenance data for the demo: a motor yacht's systems and components, a stocked
-//! spares inventory, and faults, work orders and a handover in every state. Written through the
+//! spares inventory, faults, work orders and a handover in every state, and planned maintenance. Written through the
 //! same use cases as the API, so it is audited like any other change.
 
 use anyhow::Context as _;
@@ -97,6 +97,7 @@ pub async fn seed(tx: &mut TenantTx, chief: &Actor) -> anyhow::Result<bool> {
     }
     let now = crate::clock::now();
     let mut mains = Vec::new();
+    let mut meters = Vec::new();
     for (code, name, system, criticality, maker, model, metered) in MAIN {
         let details = EquipmentDetails {
             name: name.to_owned(),
@@ -128,11 +129,13 @@ pub async fn seed(tx: &mut TenantTx, chief: &Actor) -> anyhow::Result<bool> {
             record_running_hours(tx, chief, main.id, read, now).await?;
         }
         mains.push((code, main.id));
+        meters.push((code, main.id, metered));
     }
     seed_spares(tx, chief, now).await?;
     let repair = seed_faults(tx, chief, &mains, now).await?;
     seed_work_orders(tx, chief, &mains, now).await?;
     seed_handover(tx, chief, &mains, repair, now).await?;
+    super::schedules::seed(tx, chief, &meters, now).await?;
     Ok(true)
 }
 

@@ -2,6 +2,7 @@
 //! (to show isolation), their crews, and a platform administrator, all with one password.
 
 mod maintenance;
+mod schedules;
 
 use std::fmt::Write as _;
 

@@ -41,14 +41,15 @@ async fn seeding_twice_gives_the_same_fleet_and_working_logins() {
     .fetch_one(&pool)
     .await
     .expect("Aurora's database");
-    let counts: (i64, i64, i64, i64, i64) = sqlx::query_as(
+    let counts: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM equipment), (SELECT count(*) FROM parts), (SELECT count(*) FROM faults),
-                (SELECT count(*) FROM work_orders), (SELECT count(*) FROM handover_items)",
+                (SELECT count(*) FROM work_orders WHERE schedule_id IS NULL), (SELECT count(*) FROM handover_items),
+                (SELECT count(*) FROM schedules), (SELECT count(*) FROM work_orders WHERE schedule_id IS NOT NULL)",
     )
     .fetch_one(&pool_for(&database).await)
     .await
     .expect("counts");
-    assert_eq!(counts, (154, 396, 5, 6, 3));
+    assert_eq!(counts, (154, 396, 5, 6, 3, 18, 6), "the six due schedules have their work planned");
     let chief_token = chief["access_token"].as_str().expect("token");
     let generators: serde_json::Value = app
         .get_as(&format!("/v1/yachts/{aurora_id}/equipment?q=generator&roots_only=true"), chief_token)
