@@ -146,14 +146,17 @@ async fn bad_schedules_are_refused_with_field_errors_and_nothing_is_written() {
     let app = spawn_app().await;
     let (yacht, chief) = app.yacht_with_chief("M/Y Aurora").await;
     let (crew, _) = app.add_member(&yacht, "deckhand@aurora.test", "crew").await;
+    let (engineer, _) = app.add_member(&yacht, "engineer@aurora.test", "engineer").await;
     let (other, other_chief) = app.yacht_with_chief("M/Y Borealis").await;
     let pump = app.create_equipment(&yacht, &chief, json!({"code": "FW-P1", "name": "Fresh water pump 1"})).await;
     let foreign = app.create_equipment(&other, &other_chief, json!({"code": "DG-1", "name": "Generator 1"})).await;
     let base = format!("/v1/yachts/{}/schedules", yacht.id);
     let valid = json!({"equipment_id": pump["id"], "title": "Inspect seals", "every_days": 30});
 
-    let (status, _) = problem(app.post_json(&base, &valid, Some(&crew)).await).await;
-    assert_eq!(status, 403, "crew do not plan maintenance");
+    for (token, who) in [(&crew, "crew"), (&engineer, "engineers")] {
+        let (status, body) = problem(app.post_json(&base, &valid, Some(token)).await).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{who} do not schedule maintenance");
+    }
     let with = |patch: Value| {
         let mut body = valid.clone();
         body.as_object_mut().expect("object").extend(patch.as_object().expect("object").clone());

@@ -12,7 +12,8 @@ use pms_domain::ids::{EquipmentId, ScheduleId};
 use pms_domain::maintenance::equipment::EquipmentRepo as _;
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::schedule::{
-    ScheduleError, ScheduleFilter, ScheduleRepo as _, ScheduleSort, create_schedule, plan_due_work, update_schedule,
+    ScheduleError, ScheduleFilter, ScheduleRepo as _, ScheduleSort, create_schedule, plan_due_work, require_schedule,
+    update_schedule,
 };
 use pms_domain::maintenance::work_order::{WorkOrderRepo as _, require_technical};
 use serde::Deserialize;
@@ -70,7 +71,7 @@ fn today() -> chrono::NaiveDate {
     crate::clock::now().date_naive()
 }
 
-/// Define a schedule (engineers and heads of department).
+/// Define a schedule (`schedule_maintenance`; heads of department).
 ///
 /// It counts from `last_done_on` / `last_done_hours`, by default today and the equipment's
 /// current meter reading. The scheduler plans a work order when it comes due.
@@ -89,7 +90,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<CreateScheduleRequest>,
 ) -> Result<Response, ApiError> {
-    require_technical(&ctx.actor())?;
+    require_schedule(&ctx.actor())?;
     let new = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let created =
@@ -259,7 +260,7 @@ pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<SchedulePath>) -> Result
     Ok(([(header::ETAG, etag(schedule.version))], Json(view)).into_response())
 }
 
-/// Change a schedule (a partial update): its details, interval, lead time, when it was last
+/// Change a schedule (a partial update; heads of department): its details, interval, lead time, when it was last
 /// done, or whether it is active.
 ///
 /// With `If-Match`, applies only if the schedule is still at that version (else 412).
@@ -284,7 +285,7 @@ pub async fn update(
     key: IdempotencyKey,
     body: JsonBody<UpdateScheduleRequest>,
 ) -> Result<Response, ApiError> {
-    require_technical(&ctx.actor())?;
+    require_schedule(&ctx.actor())?;
     let changes = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let id = ScheduleId::from_uuid(path.schedule_id);

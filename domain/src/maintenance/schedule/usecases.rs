@@ -18,7 +18,7 @@ use crate::maintenance::equipment::{
     record_running_hours,
 };
 use crate::maintenance::work_order::{
-    NewWorkOrder, Origin, Priority, WorkOrder, WorkOrderError, WorkOrderKind, WorkOrderRepo, insert, require_technical,
+    NewWorkOrder, Origin, Priority, WorkOrder, WorkOrderError, WorkOrderKind, WorkOrderRepo, insert,
 };
 use crate::maintenance::{Actor, Denied};
 use crate::store::StoreError;
@@ -102,6 +102,11 @@ pub struct ScheduleChanges {
     pub active: Option<bool>,
 }
 
+/// May the actor define and change schedules (`schedule_maintenance`)? Heads of department.
+pub fn require_schedule(actor: &Actor) -> Result<(), Denied> {
+    actor.require(actor.role.is_hod(), "schedule maintenance")
+}
+
 /// Lead time in days when a schedule does not say.
 pub const DEFAULT_LEAD_DAYS: u32 = 7;
 
@@ -156,7 +161,7 @@ async fn save<T: ScheduleRepo + AuditLog>(
     Ok(after)
 }
 
-/// Defines a schedule (engineers and heads of department). Unless told otherwise it counts from
+/// Defines a schedule (heads of department). Unless told otherwise it counts from
 /// today and the equipment's current meter reading.
 pub async fn create_schedule<T: ScheduleRepo + EquipmentRepo + AuditLog>(
     tx: &mut T,
@@ -164,7 +169,7 @@ pub async fn create_schedule<T: ScheduleRepo + EquipmentRepo + AuditLog>(
     new: NewSchedule,
     now: Timestamp,
 ) -> Result<Schedule, ScheduleError> {
-    require_technical(actor)?;
+    require_schedule(actor)?;
     let interval = Interval::new(new.every_days, new.every_hours)?;
     let equipment = tx.equipment(new.equipment).await?.ok_or(ScheduleError::EquipmentNotFound)?;
     if equipment.status == EquipmentStatus::Decommissioned {
@@ -200,7 +205,8 @@ pub async fn create_schedule<T: ScheduleRepo + EquipmentRepo + AuditLog>(
     Ok(schedule)
 }
 
-/// Changes a schedule's details, interval, lead time, baseline or whether it is active.
+/// Changes a schedule's details, interval, lead time, baseline or whether it is active (heads of
+/// department).
 pub async fn update_schedule<T: ScheduleRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
@@ -209,7 +215,7 @@ pub async fn update_schedule<T: ScheduleRepo + AuditLog>(
     changes: ScheduleChanges,
     now: Timestamp,
 ) -> Result<Schedule, ScheduleError> {
-    require_technical(actor)?;
+    require_schedule(actor)?;
     let before = tx.schedule_for_update(id).await?.ok_or(ScheduleError::NotFound)?;
     if let Some(expected) = expected_version
         && expected != before.version
