@@ -3,6 +3,7 @@
 //!
 //! Nothing here performs IO; CI checks with `cargo tree` that no IO crate is a dependency.
 
+pub mod actions;
 pub mod auth;
 pub mod directory;
 pub mod identity;
