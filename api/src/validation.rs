@@ -23,6 +23,12 @@ impl Validation {
         }
     }
 
+    /// An optional multi-line text of at most `max` characters: blank means absent.
+    pub fn optional_paragraph(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
+        let text = raw.filter(|t| !t.trim().is_empty())?;
+        self.check(field, "invalid", pms_domain::maintenance::text::paragraph(text, max))
+    }
+
     fn fail(&mut self, field: &str, code: &str, message: String) {
         self.errors.push(FieldError { field: field.to_owned(), code: code.to_owned(), message });
     }

@@ -146,11 +146,7 @@ impl UpdateFaultRequest {
             c.as_deref().filter(|c| !c.trim().is_empty()).and_then(|c| v.check("code", "invalid", FaultCode::parse(c)))
         });
         let title = self.title.as_deref().and_then(|t| v.check("title", "invalid", line(t, 200)));
-        let description = self.description.map(|d| {
-            d.as_deref()
-                .filter(|d| !d.trim().is_empty())
-                .and_then(|d| v.check("description", "invalid", paragraph(d, 5000)))
-        });
+        let description = self.description.map(|d| v.optional_paragraph("description", d.as_deref(), 5000));
         v.finish()?;
         Ok(FaultEdits {
             title,
@@ -200,11 +196,7 @@ impl ReportFaultRequest {
             .filter(|c| !c.trim().is_empty())
             .and_then(|c| v.check("code", "invalid", FaultCode::parse(c)));
         let title = v.check("title", "invalid", line(&self.title, 200));
-        let description = self
-            .description
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-            .and_then(|d| v.check("description", "invalid", paragraph(d, 5000)));
+        let description = v.optional_paragraph("description", self.description.as_deref(), 5000);
         v.finish()?;
         Ok(NewFault {
             equipment: self.equipment_id.map(EquipmentId::from_uuid),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pms_domain::maintenance::equipment::Hours;
 use pms_domain::maintenance::schedule::{LastDone, MeteredSchedule, NewSchedule, Schedule, ScheduleChanges};
-use pms_domain::maintenance::text::{line, paragraph};
+use pms_domain::maintenance::text::line;
 use pms_domain::maintenance::work_order::{Priority, WorkOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -208,15 +208,11 @@ fn hours_field(v: &mut Validation, field: &str, raw: f64, positive: bool) -> Opt
     Some(hours)
 }
 
-fn description(v: &mut Validation, raw: Option<&str>) -> Option<String> {
-    raw.filter(|d| !d.trim().is_empty()).and_then(|d| v.check("description", "invalid", paragraph(d, 5000)))
-}
-
 impl CreateScheduleRequest {
     pub fn validate(self) -> Result<NewSchedule, ApiError> {
         let mut v = Validation::default();
         let title = v.check("title", "invalid", line(&self.title, 200));
-        let description = description(&mut v, self.description.as_deref());
+        let description = v.optional_paragraph("description", self.description.as_deref(), 5000);
         let every_hours = self.every_hours.and_then(|h| hours_field(&mut v, "every_hours", h, true));
         let last_done_hours = self.last_done_hours.and_then(|h| hours_field(&mut v, "last_done_hours", h, false));
         let lead_hours = self.lead_hours.and_then(|h| hours_field(&mut v, "lead_hours", h, false));
@@ -239,7 +235,7 @@ impl UpdateScheduleRequest {
     pub fn validate(self) -> Result<ScheduleChanges, ApiError> {
         let mut v = Validation::default();
         let title = self.title.as_deref().and_then(|t| v.check("title", "invalid", line(t, 200)));
-        let description = self.description.map(|d| description(&mut v, d.as_deref()));
+        let description = self.description.map(|d| v.optional_paragraph("description", d.as_deref(), 5000));
         let every_hours = self.every_hours.map(|h| h.and_then(|h| hours_field(&mut v, "every_hours", h, true)));
         let last_done_hours =
             self.last_done_hours.map(|h| h.and_then(|h| hours_field(&mut v, "last_done_hours", h, false)));

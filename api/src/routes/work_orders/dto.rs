@@ -187,11 +187,7 @@ impl UpdateWorkOrderRequest {
     pub fn validate(self) -> Result<WorkOrderEdits, ApiError> {
         let mut v = Validation::default();
         let title = self.title.as_deref().and_then(|t| v.check("title", "invalid", line(t, 200)));
-        let description = self.description.map(|d| {
-            d.as_deref()
-                .filter(|d| !d.trim().is_empty())
-                .and_then(|d| v.check("description", "invalid", paragraph(d, 5000)))
-        });
+        let description = self.description.map(|d| v.optional_paragraph("description", d.as_deref(), 5000));
         v.finish()?;
         Ok(WorkOrderEdits {
             title,
@@ -305,11 +301,7 @@ impl CreateWorkOrderRequest {
     pub fn validate(self) -> Result<NewWorkOrder, ApiError> {
         let mut v = Validation::default();
         let title = v.check("title", "invalid", line(&self.title, 200));
-        let description = self
-            .description
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-            .and_then(|d| v.check("description", "invalid", paragraph(d, 5000)));
+        let description = v.optional_paragraph("description", self.description.as_deref(), 5000);
         v.finish()?;
         Ok(NewWorkOrder {
             title: title.expect("validated"),
