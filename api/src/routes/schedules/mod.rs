@@ -95,10 +95,9 @@ pub async fn create(
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let created =
         create_schedule(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(schedule_error)?;
-    let hours = mutation.tx().equipment(created.equipment).await?.and_then(|e| e.running_hours).map(|(h, _)| h);
-    let location = format!("/v1/yachts/{}/schedules/{}", ctx.yacht, created.id);
-    let view = ScheduleView::new(&created, hours, today());
-    mutation.commit(Answer::created(view, location).with_etag(etag(created.version))).await
+    let location = format!("/v1/yachts/{}/schedules/{}", ctx.yacht, created.schedule.id);
+    let view = ScheduleView::metered(&created, today());
+    mutation.commit(Answer::created(view, location).with_etag(etag(created.schedule.version))).await
 }
 
 /// Schedule list filters and paging.
@@ -132,13 +131,8 @@ pub struct ScheduleQuery {
 )]
 pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<ScheduleQuery>) -> Result<Json<ScheduleList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
-    v.require(
-        query.q.as_ref().is_none_or(|q| q.chars().count() <= 200),
-        "q",
-        "too_long",
-        "must be at most 200 characters",
-    );
+    v.page_limit(query.limit);
+    let text = v.search_query(query.q.as_deref());
     let sort = match query.sort.as_deref() {
         None => ScheduleSort::default(),
         Some(raw) => v
@@ -150,7 +144,7 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<ScheduleQuery>) -> R
         equipment: query.equipment_id.map(EquipmentId::from_uuid),
         active: query.active,
         due_before: query.due_before,
-        text: query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+        text,
         sort,
     };
     let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, sort.as_str())).transpose()?;

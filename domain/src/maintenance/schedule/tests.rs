@@ -100,7 +100,7 @@ fn oil_change(equipment: EquipmentId, days: Option<u32>, every_hours: Option<f64
 }
 
 fn define(tx: &mut FakeTx, new: NewSchedule) -> Schedule {
-    block_on(create_schedule(tx, &chief(), new, on_day(1))).expect("schedule")
+    block_on(create_schedule(tx, &chief(), new, on_day(1))).expect("schedule").schedule
 }
 
 fn plan_on(tx: &mut FakeTx, day: u32) -> Vec<WorkOrder> {

@@ -17,9 +17,7 @@ use crate::maintenance::equipment::{
     Equipment, EquipmentError, EquipmentRepo, EquipmentStatus, Hours, NewReading, RunningHoursReading,
     record_running_hours,
 };
-use crate::maintenance::work_order::{
-    NewWorkOrder, Origin, Priority, WorkOrder, WorkOrderError, WorkOrderKind, WorkOrderRepo, insert,
-};
+use crate::maintenance::work_order::{NewWorkOrder, Origin, Priority, WorkOrder, WorkOrderKind, WorkOrderRepo, insert};
 use crate::maintenance::{Actor, Denied};
 use crate::store::StoreError;
 
@@ -49,17 +47,6 @@ pub enum ScheduleError {
     Equipment(EquipmentError),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<WorkOrderError> for ScheduleError {
-    fn from(error: WorkOrderError) -> Self {
-        match error {
-            WorkOrderError::Denied(denied) => Self::Denied(denied),
-            WorkOrderError::Store(store) => Self::Store(store),
-            // Planning inserts work orders it built itself; nothing else can go wrong there.
-            other => Self::Store(StoreError::new(std::io::Error::other(other.to_string()))),
-        }
-    }
 }
 
 /// When the work was last done, if not today at the equipment's current hours.
@@ -162,13 +149,13 @@ async fn save<T: ScheduleRepo + AuditLog>(
 }
 
 /// Defines a schedule (heads of department). Unless told otherwise it counts from
-/// today and the equipment's current meter reading.
+/// today and the equipment's current meter reading, which it returns with the schedule.
 pub async fn create_schedule<T: ScheduleRepo + EquipmentRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     new: NewSchedule,
     now: Timestamp,
-) -> Result<Schedule, ScheduleError> {
+) -> Result<MeteredSchedule, ScheduleError> {
     require_schedule(actor)?;
     let interval = Interval::new(new.every_days, new.every_hours)?;
     let equipment = tx.equipment(new.equipment).await?.ok_or(ScheduleError::EquipmentNotFound)?;
@@ -202,7 +189,7 @@ pub async fn create_schedule<T: ScheduleRepo + EquipmentRepo + AuditLog>(
     check_countable(&schedule)?;
     tx.insert_schedule(&schedule).await?;
     audit(tx, actor, "schedule.created", None, &schedule).await?;
-    Ok(schedule)
+    Ok(MeteredSchedule { schedule, current_hours: equipment.running_hours.map(|(h, _)| h) })
 }
 
 /// Changes a schedule's details, interval, lead time, baseline or whether it is active (heads of

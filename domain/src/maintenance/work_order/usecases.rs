@@ -128,7 +128,7 @@ pub(crate) async fn insert<T: WorkOrderRepo + AuditLog>(
     new: NewWorkOrder,
     origin: Origin,
     now: Timestamp,
-) -> Result<WorkOrder, WorkOrderError> {
+) -> Result<WorkOrder, StoreError> {
     let work_order = WorkOrder {
         id: WorkOrderId::generate(),
         number: tx.next_number(now.year()).await?,
@@ -170,7 +170,7 @@ pub async fn create_work_order<T: WorkOrderRepo + EquipmentRepo + AuditLog>(
     {
         return Err(WorkOrderError::EquipmentNotFound);
     }
-    insert(tx, actor, new, Origin::default(), now).await
+    Ok(insert(tx, actor, new, Origin::default(), now).await?)
 }
 
 /// How urgent the work for a fault of this severity is.
