@@ -2,6 +2,8 @@
 
 use std::fmt::Display;
 
+use pms_domain::maintenance::paging::MAX_LIMIT;
+
 use crate::error::{ApiError, FieldError};
 
 /// Accumulates validation failures; [`Validation::finish`] turns them into one 422.
@@ -21,6 +23,19 @@ impl Validation {
         if !ok {
             self.fail(field, code, message.into());
         }
+    }
+
+    /// A list's page size: 1 to [`MAX_LIMIT`] when given.
+    pub fn page_limit(&mut self, limit: Option<u32>) {
+        let ok = limit.is_none_or(|l| (1..=MAX_LIMIT).contains(&l));
+        self.require(ok, "limit", "out_of_range", format!("must be 1 to {MAX_LIMIT}"));
+    }
+
+    /// A list's `q` text filter: at most 200 characters; blank means no filter.
+    pub fn search_query(&mut self, q: Option<&str>) -> Option<String> {
+        let q = q?;
+        self.require(q.chars().count() <= 200, "q", "too_long", "must be at most 200 characters");
+        Some(q.trim().to_owned()).filter(|q| !q.is_empty())
     }
 
     /// An optional multi-line text of at most `max` characters: blank means absent.

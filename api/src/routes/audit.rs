@@ -112,7 +112,7 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Resu
         let kinds = EntityKind::ALL.map(EntityKind::as_str).join(", ");
         v.check("entity_type", "invalid", EntityKind::parse(raw).ok_or_else(|| format!("must be one of: {kinds}")))
     });
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.page_limit(query.limit);
     v.finish()?;
     let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-seq")).transpose()?;
     let filter = AuditFilter {

@@ -186,7 +186,7 @@ async fn post_note(
 
 async fn get_notes(ctx: TenantCtx, query: NoteQuery, subject: Subject) -> Result<Json<NoteList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.page_limit(query.limit);
     v.finish()?;
     let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-created_at")).transpose()?;
     let mut tx = ctx.store.begin().await?;
@@ -354,7 +354,7 @@ pub async fn handover(
     ApiQuery(query): ApiQuery<HandoverQuery>,
 ) -> Result<Json<HandoverList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.page_limit(query.limit);
     let filter = HandoverFilter {
         category: comma_list(&mut v, "category", query.category.as_deref(), |c| HandoverCategory::parse(c).ok()),
         since: query.since,

@@ -182,7 +182,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<PurchaseQuery>,
 ) -> Result<Json<PurchaseRequestList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.page_limit(query.limit);
     let status = comma_list(&mut v, "status", query.status.as_deref(), |s| PurchaseStatus::parse(s).ok());
     v.finish()?;
     let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-created_at")).transpose()?;

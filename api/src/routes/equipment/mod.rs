@@ -124,20 +124,15 @@ pub struct EquipmentQuery {
 impl EquipmentQuery {
     fn validate(self) -> Result<(EquipmentFilter, PageRequest), ApiError> {
         let mut v = Validation::default();
-        v.require(self.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
-        v.require(
-            self.q.as_ref().is_none_or(|q| q.chars().count() <= 200),
-            "q",
-            "too_long",
-            "must be at most 200 characters",
-        );
+        v.page_limit(self.limit);
+        let text = v.search_query(self.q.as_deref());
         let filter = EquipmentFilter {
             status: comma_list(&mut v, "status", self.status.as_deref(), |s| EquipmentStatus::parse(s).ok()),
             criticality: comma_list(&mut v, "criticality", self.criticality.as_deref(), |c| Criticality::parse(c).ok()),
             parent: self.parent_id.map(EquipmentId::from_uuid),
             roots_only: self.roots_only.unwrap_or(false),
             system: self.system.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-            text: self.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+            text,
             sort: match self.sort.as_deref() {
                 None => EquipmentSort::default(),
                 Some(raw) => v
@@ -331,7 +326,7 @@ pub async fn readings(
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> Result<Json<ReadingList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.page_limit(query.limit);
     v.finish()?;
     let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-read_at")).transpose()?;
     let mut tx = ctx.store.begin().await?;

@@ -109,13 +109,8 @@ pub struct FaultQuery {
 )]
 pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<FaultQuery>) -> Result<Json<FaultList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
-    v.require(
-        query.q.as_ref().is_none_or(|q| q.chars().count() <= 200),
-        "q",
-        "too_long",
-        "must be at most 200 characters",
-    );
+    v.page_limit(query.limit);
+    let text = v.search_query(query.q.as_deref());
     let filter = FaultFilter {
         status: comma_list(&mut v, "status", query.status.as_deref(), |s| FaultStatus::parse(s).ok()),
         severity: comma_list(&mut v, "severity", query.severity.as_deref(), |s| FaultSeverity::parse(s).ok()),
@@ -125,7 +120,7 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<FaultQuery>) -> Resu
             .as_deref()
             .filter(|c| !c.trim().is_empty())
             .and_then(|c| v.check("code", "invalid", FaultCode::parse(c))),
-        text: query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+        text,
         reported_after: query.reported_after,
         reported_before: query.reported_before,
     };

@@ -111,16 +111,11 @@ pub struct PartQuery {
 )]
 pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<PartQuery>) -> Result<Json<PartList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
-    v.require(
-        query.q.as_ref().is_none_or(|q| q.chars().count() <= 200),
-        "q",
-        "too_long",
-        "must be at most 200 characters",
-    );
+    v.page_limit(query.limit);
+    let text = v.search_query(query.q.as_deref());
     v.finish()?;
     let filter = PartFilter {
-        text: query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+        text,
         low_stock_only: query.low_stock.unwrap_or(false),
         barcode: query.barcode.map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()),
     };
@@ -305,7 +300,7 @@ pub async fn movements(
     ApiQuery(query): ApiQuery<MovementQuery>,
 ) -> Result<Json<MovementList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
+    v.page_limit(query.limit);
     v.finish()?;
     let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-at")).transpose()?;
     let id = PartId::from_uuid(path.part_id);

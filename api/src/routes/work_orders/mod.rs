@@ -186,13 +186,8 @@ pub struct WorkOrderQuery {
 )]
 pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<WorkOrderQuery>) -> Result<Json<WorkOrderList>, ApiError> {
     let mut v = Validation::default();
-    v.require(query.limit.is_none_or(|l| (1..=100).contains(&l)), "limit", "out_of_range", "must be 1 to 100");
-    v.require(
-        query.q.as_ref().is_none_or(|q| q.chars().count() <= 200),
-        "q",
-        "too_long",
-        "must be at most 200 characters",
-    );
+    v.page_limit(query.limit);
+    let text = v.search_query(query.q.as_deref());
     let sort = match query.sort.as_deref() {
         None => WorkOrderSort::default(),
         Some(raw) => v
@@ -208,7 +203,7 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<WorkOrderQuery>) -> 
         assignee: query.assignee_id.map(UserId::from_uuid),
         due_before: query.due_before,
         due_after: query.due_after,
-        text: query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+        text,
         sort,
     };
     v.finish()?;
