@@ -79,6 +79,8 @@ error_codes! {
     MembershipInactive = ("membership_inactive", FORBIDDEN, "Membership inactive"),
     /// No resource exists at this path (or the caller may not know it exists).
     NotFound = ("not_found", NOT_FOUND, "Not found"),
+    /// No micro-action has this name.
+    ActionNotFound = ("action_not_found", NOT_FOUND, "Action not found"),
     /// The path exists but does not support this HTTP method.
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed"),
     /// The request conflicts with existing data (e.g. a duplicate unique value).

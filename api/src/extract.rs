@@ -121,8 +121,25 @@ impl TenantCtx {
     }
 }
 
-fn no_such_yacht() -> ApiError {
+pub(crate) fn no_such_yacht() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "No yacht with this id is available to you.")
+}
+
+impl TenantCtx {
+    /// `user` acting on `yacht`: 404 unless they are a member, 403 while the yacht or their
+    /// membership is suspended.
+    pub async fn resolve(state: &AppState, user: UserId, yacht: YachtId) -> Result<Self, ApiError> {
+        let access = state.directory.access(user, yacht).await?.ok_or_else(no_such_yacht)?;
+        if access.yacht_status != YachtStatus::Active {
+            return Err(ApiError::new(ErrorCode::YachtSuspended, "This yacht is suspended."));
+        }
+        if access.membership_status != MembershipStatus::Active {
+            return Err(ApiError::new(ErrorCode::MembershipInactive, "Your membership of this yacht is not active."));
+        }
+        tracing::Span::current().record("yacht_id", tracing::field::display(yacht));
+        let location = TenantLocation { server: access.server, database: access.database };
+        Ok(Self { yacht, user, role: access.role, store: TenantStore::new(state.router.clone(), location, yacht) })
+    }
 }
 
 impl FromRequestParts<AppState> for TenantCtx {
@@ -137,20 +154,6 @@ impl FromRequestParts<AppState> for TenantCtx {
             .find(|(name, _)| *name == "yacht_id")
             .and_then(|(_, value)| value.parse().ok())
             .ok_or_else(no_such_yacht)?;
-        let access = state.directory.access(user.id, yacht).await?.ok_or_else(no_such_yacht)?;
-        if access.yacht_status != YachtStatus::Active {
-            return Err(ApiError::new(ErrorCode::YachtSuspended, "This yacht is suspended."));
-        }
-        if access.membership_status != MembershipStatus::Active {
-            return Err(ApiError::new(ErrorCode::MembershipInactive, "Your membership of this yacht is not active."));
-        }
-        tracing::Span::current().record("yacht_id", tracing::field::display(yacht));
-        let location = TenantLocation { server: access.server, database: access.database };
-        Ok(Self {
-            yacht,
-            user: user.id,
-            role: access.role,
-            store: TenantStore::new(state.router.clone(), location, yacht),
-        })
+        Self::resolve(state, user.id, yacht).await
     }
 }

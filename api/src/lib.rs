@@ -1,5 +1,6 @@
 //! The HTTP API, the command line and the composition root of pipeline-core.
 
+pub mod actions;
 pub mod cli;
 pub mod clock;
 pub mod config;

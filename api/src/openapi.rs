@@ -20,6 +20,7 @@ use crate::routes;
             `x-request-id`.",
     ),
     tags(
+        (name = "actions", description = "Micro-actions: everything a user can do from the search bar, by name, with a typed payload, role-gated and offered by a record's state."),
         (name = "work orders", description = "Planned and corrective work: lifecycle, assignment, hours and checklists."),
         (name = "admin", description = "Platform administration: provisioning and suspending yachts, tenant database state."),
         (name = "audit", description = "The tamper-evident record of every change to the yacht's data."),

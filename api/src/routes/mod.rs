@@ -83,4 +83,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(purchases::receive))
         .routes(routes!(audit::list))
         .routes(routes!(audit::verify))
+        .routes(routes!(crate::actions::list))
+        .routes(routes!(crate::actions::execute))
+        .routes(routes!(crate::actions::execute_anywhere))
 }

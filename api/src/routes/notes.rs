@@ -155,7 +155,37 @@ pub struct NoteQuery {
     cursor: Option<String>,
 }
 
-fn note_error(error: NoteError) -> ApiError {
+impl AddNoteRequest {
+    /// The note's text.
+    pub fn validate(&self) -> Result<String, ApiError> {
+        let mut v = Validation::default();
+        let text = v.check("body", "invalid", paragraph(&self.body, 5000));
+        v.finish()?;
+        Ok(text.expect("validated"))
+    }
+}
+
+impl AddHandoverRequest {
+    /// What the item is about, its summary and its category.
+    pub fn validate(&self) -> Result<(Option<Subject>, String, HandoverCategory), ApiError> {
+        let mut v = Validation::default();
+        let summary = v.check("summary", "invalid", paragraph(&self.summary, 2000));
+        let subject = match (self.subject_type, self.subject_id) {
+            (None, None) => None,
+            (Some(SubjectTypeDto::Equipment), Some(id)) => Some(Subject::Equipment(EquipmentId::from_uuid(id))),
+            (Some(SubjectTypeDto::Fault), Some(id)) => Some(Subject::Fault(FaultId::from_uuid(id))),
+            (Some(SubjectTypeDto::WorkOrder), Some(id)) => Some(Subject::WorkOrder(WorkOrderId::from_uuid(id))),
+            _ => {
+                v.require(false, "subject_id", "incomplete", "give subject_type and subject_id together");
+                None
+            }
+        };
+        v.finish()?;
+        Ok((subject, summary.expect("validated"), self.category.map_or(HandoverCategory::Fyi, Into::into)))
+    }
+}
+
+pub(crate) fn note_error(error: NoteError) -> ApiError {
     match error {
         NoteError::SubjectNotFound(_) => ApiError::new(ErrorCode::NotFound, error.to_string()),
         NoteError::Store(e) => e.into(),
@@ -168,13 +198,9 @@ async fn post_note(
     body: JsonBody<AddNoteRequest>,
     subject: Subject,
 ) -> Result<Response, ApiError> {
-    let mut v = Validation::default();
-    let text = v.check("body", "invalid", paragraph(&body.value.body, 5000));
-    v.finish()?;
+    let text = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let note = add_note(mutation.tx(), &ctx.actor(), subject, text.expect("validated"), crate::clock::now())
-        .await
-        .map_err(note_error)?;
+    let note = add_note(mutation.tx(), &ctx.actor(), subject, text, crate::clock::now()).await.map_err(note_error)?;
     let collection = match subject {
         Subject::Equipment(_) => "equipment",
         Subject::Fault(_) => "faults",
@@ -297,31 +323,11 @@ pub async fn add_handover(
     key: IdempotencyKey,
     body: JsonBody<AddHandoverRequest>,
 ) -> Result<Response, ApiError> {
-    let mut v = Validation::default();
-    let summary = v.check("summary", "invalid", paragraph(&body.value.summary, 2000));
-    let subject = match (body.value.subject_type, body.value.subject_id) {
-        (None, None) => None,
-        (Some(SubjectTypeDto::Equipment), Some(id)) => Some(Subject::Equipment(EquipmentId::from_uuid(id))),
-        (Some(SubjectTypeDto::Fault), Some(id)) => Some(Subject::Fault(FaultId::from_uuid(id))),
-        (Some(SubjectTypeDto::WorkOrder), Some(id)) => Some(Subject::WorkOrder(WorkOrderId::from_uuid(id))),
-        _ => {
-            v.require(false, "subject_id", "incomplete", "give subject_type and subject_id together");
-            None
-        }
-    };
-    v.finish()?;
-    let category = body.value.category.map_or(HandoverCategory::Fyi, Into::into);
+    let (subject, summary, category) = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let item = add_to_handover(
-        mutation.tx(),
-        &ctx.actor(),
-        subject,
-        summary.expect("validated"),
-        category,
-        crate::clock::now(),
-    )
-    .await
-    .map_err(note_error)?;
+    let item = add_to_handover(mutation.tx(), &ctx.actor(), subject, summary, category, crate::clock::now())
+        .await
+        .map_err(note_error)?;
     let location = format!("/v1/yachts/{}/handover", ctx.yacht);
     mutation.commit(Answer::created(HandoverItemView::from(&item), location)).await
 }

@@ -101,7 +101,26 @@ pub struct PurchasePath {
     request_id: Uuid,
 }
 
-fn purchase_error(error: PurchaseError) -> ApiError {
+impl CreatePurchaseRequest {
+    /// The part, how many and why.
+    pub fn validate(&self) -> Result<(PartId, Quantity, Option<String>), ApiError> {
+        let mut v = Validation::default();
+        let quantity = v.check("quantity", "invalid", Quantity::from_f64(self.quantity));
+        let reason = v.check("reason", "invalid", optional_line(self.reason.as_deref(), 1000)).flatten();
+        v.finish()?;
+        Ok((PartId::from_uuid(self.part_id), quantity.expect("validated"), reason))
+    }
+}
+
+/// A decision's optional note.
+pub(crate) fn decision_note(note: Option<&str>) -> Result<Option<String>, ApiError> {
+    let mut v = Validation::default();
+    let note = v.check("note", "invalid", optional_line(note, 1000)).flatten();
+    v.finish()?;
+    Ok(note)
+}
+
+pub(crate) fn purchase_error(error: PurchaseError) -> ApiError {
     match error {
         PurchaseError::Denied(denied) => denied.into(),
         PurchaseError::NotFound => {
@@ -140,16 +159,11 @@ pub async fn create(
     body: JsonBody<CreatePurchaseRequest>,
 ) -> Result<Response, ApiError> {
     ctx.actor().require(ctx.actor().is_technical(), "order parts")?;
-    let mut v = Validation::default();
-    let quantity = v.check("quantity", "invalid", Quantity::from_f64(body.value.quantity));
-    let reason = v.check("reason", "invalid", optional_line(body.value.reason.as_deref(), 1000)).flatten();
-    v.finish()?;
+    let (part, quantity, reason) = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let part = PartId::from_uuid(body.value.part_id);
-    let request =
-        request_purchase(mutation.tx(), &ctx.actor(), part, quantity.expect("validated"), reason, crate::clock::now())
-            .await
-            .map_err(purchase_error)?;
+    let request = request_purchase(mutation.tx(), &ctx.actor(), part, quantity, reason, crate::clock::now())
+        .await
+        .map_err(purchase_error)?;
     let location = format!("/v1/yachts/{}/purchase-requests", ctx.yacht);
     mutation
         .commit(Answer::created(PurchaseRequestView::from(&request), location).with_etag(etag(request.version)))
@@ -205,9 +219,7 @@ async fn advance(
 ) -> Result<Response, ApiError> {
     let actor = ctx.actor();
     actor.require(action.allowed(&actor), "move this purchase request on")?;
-    let mut v = Validation::default();
-    let note = v.check("note", "invalid", optional_line(note.as_deref(), 1000)).flatten();
-    v.finish()?;
+    let note = decision_note(note.as_deref())?;
     let mut mutation = crate::begin_mutation!(&ctx, key, request_fingerprint);
     let id = PurchaseRequestId::from_uuid(path.request_id);
     let request =

@@ -20,7 +20,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: Fault,
         side_effect: MutationLight,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "Report a fault or alarm on a piece of equipment, with its code and severity.",
     },
     ActionSpec {
@@ -100,7 +100,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: Fault,
         side_effect: ReadOnly,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "See the faults reported on a piece of equipment or with a fault code.",
     },
     ActionSpec {
@@ -120,7 +120,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: WorkOrder,
         side_effect: MutationHeavy,
         access: Technical,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "Plan a piece of work, optionally on a piece of equipment with a due date.",
     },
     ActionSpec {
@@ -250,7 +250,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: WorkOrder,
         side_effect: ReadOnly,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "See my open work, what is overdue and what is due soon.",
     },
     ActionSpec {
@@ -270,7 +270,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: Schedule,
         side_effect: MutationHeavy,
         access: HeadOfDepartment,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "Make work recur every N days and/or running hours on a piece of equipment.",
     },
     ActionSpec {
@@ -280,7 +280,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: Schedule,
         side_effect: ReadOnly,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "See the planned maintenance that is due or overdue.",
     },
     ActionSpec {
@@ -430,7 +430,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: Part,
         side_effect: ReadOnly,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "Find a spare part by its barcode.",
     },
     ActionSpec {
@@ -440,7 +440,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: Part,
         side_effect: ReadOnly,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "See the spare parts below their minimum, with a suggested order quantity.",
     },
     ActionSpec {
@@ -450,7 +450,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: HandoverItem,
         side_effect: MutationLight,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "Add an item for the incoming crew, optionally about a record.",
     },
     ActionSpec {
@@ -460,7 +460,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: HandoverItem,
         side_effect: ReadOnly,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "See the open handover items.",
     },
     ActionSpec {
@@ -470,7 +470,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: AuditEntry,
         side_effect: ReadOnly,
         access: HeadOfDepartment,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "See who changed what and when, and whether the trail is intact.",
     },
     ActionSpec {
@@ -480,7 +480,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         entity: PurchaseRequest,
         side_effect: ReadOnly,
         access: Everyone,
-        enabled: Enablement::Always,
+        enabled: Enablement::Unbound,
         description: "See the purchase requests and where they stand.",
     },
     ActionSpec {

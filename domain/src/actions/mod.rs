@@ -126,6 +126,8 @@ pub enum RecordState {
 /// In which states of its record an action is offered, read from the state machines themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Enablement {
+    /// Not about one existing record (it creates one, or lists many): offered without a record.
+    Unbound,
     /// Whatever the record's state.
     Always,
     /// Where the fault transition is allowed.
@@ -146,7 +148,7 @@ pub enum Enablement {
 
 impl Enablement {
     /// Whether the action is offered for a record in `state`. A state of another kind of record
-    /// than the rule is about never enables it.
+    /// than the rule is about never enables it, and no state enables an unbound action.
     pub fn allows(self, state: RecordState) -> bool {
         match (self, state) {
             (Self::Always, _) => true,
@@ -180,6 +182,11 @@ pub struct ActionSpec {
 }
 
 impl ActionSpec {
+    /// Whether the action is about one existing record, named by its payload's id.
+    pub const fn is_bound(&self) -> bool {
+        !matches!(self.enabled, Enablement::Unbound)
+    }
+
     pub const fn allowed_for(&self, role: Role) -> bool {
         self.access.allows(role)
     }

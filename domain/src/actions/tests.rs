@@ -201,5 +201,10 @@ fn a_record_offers_only_what_its_state_and_the_role_allow() {
     assert!(!Enablement::WorkOrderOpen.allows(RecordState::Fault(FaultStatus::Open)), "a rule about work orders");
     let approved =
         offered(Role::Captain, EntityType::PurchaseRequest, RecordState::PurchaseRequest(PurchaseStatus::Approved));
-    assert_eq!(approved, ["view_purchase_requests"]);
+    assert!(approved.is_empty(), "{approved:?}");
+    let requested =
+        offered(Role::Captain, EntityType::PurchaseRequest, RecordState::PurchaseRequest(PurchaseStatus::Requested));
+    assert_eq!(requested, ["approve_purchase_request"]);
+    let open_fault = offered(Role::Crew, EntityType::Fault, RecordState::Fault(FaultStatus::Open));
+    assert!(!open_fault.contains(&"report_fault"), "creating a fault is not something done to a fault");
 }

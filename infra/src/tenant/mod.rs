@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod equipment;
+pub mod executions;
 pub mod fault;
 pub mod idempotency;
 pub mod notes;
@@ -14,4 +15,5 @@ pub mod schedule;
 pub mod servers;
 pub mod store;
 pub mod tx;
+pub mod views;
 pub mod work_order;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use pms_domain::ids::WorkOrderId;
-use pms_domain::maintenance::part::{MovementKind, NewPart, Part, PartNumber, Quantity, StockMovement};
+use pms_domain::maintenance::part::{MovementKind, NewPart, Part, PartNumber, Quantity, StockChange, StockMovement};
 use pms_domain::maintenance::text::{line, optional_line};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -182,6 +182,17 @@ pub struct AdjustStockRequest {
 
 fn quantity(v: &mut Validation, field: &str, raw: Option<f64>) -> Quantity {
     raw.map_or(Some(Quantity::ZERO), |q| v.check(field, "invalid", Quantity::from_f64(q))).unwrap_or_default()
+}
+
+impl AdjustStockRequest {
+    /// The adjustment and its reason.
+    pub fn validate(&self) -> Result<(StockChange, String), ApiError> {
+        let mut v = Validation::default();
+        let counted = v.check("counted", "invalid", Quantity::from_f64(self.counted));
+        let reason = v.check("reason", "invalid", line(&self.reason, 500));
+        v.finish()?;
+        Ok((StockChange::Adjust { counted: counted.expect("validated") }, reason.expect("validated")))
+    }
 }
 
 impl CreatePartRequest {

@@ -13,7 +13,7 @@ use pms_domain::maintenance::part::{
     PartError, PartFilter, PartRepo as _, Quantity, StockChange, change_stock, create_part, require_adjust,
     require_stock,
 };
-use pms_domain::maintenance::text::{line, optional_line};
+use pms_domain::maintenance::text::optional_line;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -163,7 +163,7 @@ async fn stock_change(
 }
 
 /// The quantity and note of a receive, consume or return request, validated.
-fn movement(body: &StockChangeRequest) -> Result<(Quantity, Option<String>), ApiError> {
+pub(crate) fn movement(body: &StockChangeRequest) -> Result<(Quantity, Option<String>), ApiError> {
     let mut v = Validation::default();
     let quantity = v.check("quantity", "invalid", Quantity::from_f64(body.quantity));
     v.require(quantity.is_none_or(|q| !q.is_zero()), "quantity", "out_of_range", "must be more than zero");
@@ -267,12 +267,8 @@ pub async fn adjust(
     body: JsonBody<AdjustStockRequest>,
 ) -> Result<Response, ApiError> {
     require_adjust(&ctx.actor())?;
-    let mut v = Validation::default();
-    let counted = v.check("counted", "invalid", Quantity::from_f64(body.value.counted));
-    let reason = v.check("reason", "invalid", line(&body.value.reason, 500));
-    v.finish()?;
-    stock_change(ctx, path, key, body.fingerprint, StockChange::Adjust { counted: counted.expect("validated") }, reason)
-        .await
+    let (change, reason) = body.value.validate()?;
+    stock_change(ctx, path, key, body.fingerprint, change, Some(reason)).await
 }
 
 /// Paging of the ledger.

@@ -16,6 +16,7 @@ use pms_domain::maintenance::schedule::{
     update_schedule,
 };
 use pms_domain::maintenance::work_order::{WorkOrderRepo as _, require_technical};
+use pms_infra::tenant::tx::TenantTx;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -67,7 +68,7 @@ pub(crate) fn schedule_error(error: ScheduleError) -> ApiError {
     }
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     crate::clock::now().date_naive()
 }
 
@@ -186,6 +187,18 @@ pub async fn due(ctx: TenantCtx, ApiQuery(query): ApiQuery<DueQuery>) -> Result<
     v.finish()?;
     let equipment = query.equipment_id.map(EquipmentId::from_uuid);
     let mut tx = ctx.store.begin().await?;
+    let list = due_schedules(&mut tx, equipment, within).await?;
+    tx.commit().await?;
+    Ok(Json(list))
+}
+
+/// The active schedules due now or within `within` days, overdue first, each with its open
+/// work order.
+pub(crate) async fn due_schedules(
+    tx: &mut TenantTx,
+    equipment: Option<EquipmentId>,
+    within: u32,
+) -> Result<DueScheduleList, ApiError> {
     let schedules = tx.active_schedules(equipment).await?;
     let open: HashMap<ScheduleId, _> = tx
         .active_scheduled_work_orders(equipment)
@@ -193,7 +206,6 @@ pub async fn due(ctx: TenantCtx, ApiQuery(query): ApiQuery<DueQuery>) -> Result<
         .into_iter()
         .filter_map(|w| w.schedule.map(|s| (s, w)))
         .collect();
-    tx.commit().await?;
     let today = today();
     let horizon = today + chrono::Days::new(u64::from(within));
     let mut items: Vec<DueScheduleView> = schedules
@@ -211,7 +223,7 @@ pub async fn due(ctx: TenantCtx, ApiQuery(query): ApiQuery<DueQuery>) -> Result<
         let key = |d: &DueScheduleView| (!d.schedule.overdue, d.schedule.next_due_on.unwrap_or(chrono::NaiveDate::MAX));
         key(a).cmp(&key(b)).then_with(|| a.schedule.id.cmp(&b.schedule.id))
     });
-    Ok(Json(DueScheduleList { items }))
+    Ok(DueScheduleList { items })
 }
 
 /// Plan the work that has come due now (engineers and heads of department).

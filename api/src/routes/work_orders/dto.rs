@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pms_domain::ids::{EquipmentId, FaultId, ScheduleId, UserId};
+use pms_domain::maintenance::equipment::Hours;
 use pms_domain::maintenance::text::{line, paragraph};
 use pms_domain::maintenance::work_order::{
     ChecklistItem, FromFault, NewWorkOrder, Priority, TimeEntry, WorkOrder, WorkOrderEdits, WorkOrderKind,
@@ -295,6 +296,19 @@ impl LoggedHoursView {
 pub struct AddChecklistItemRequest {
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 500)]
     pub text: String,
+}
+
+impl LogHoursRequest {
+    /// The hours and the optional note.
+    pub fn validate(&self) -> Result<(Hours, Option<String>), ApiError> {
+        let mut v = Validation::default();
+        let logged = v.check("hours", "invalid", Hours::from_f64(self.hours));
+        let note = v
+            .check("note", "invalid", pms_domain::maintenance::text::optional_line(self.note.as_deref(), 500))
+            .flatten();
+        v.finish()?;
+        Ok((logged.expect("validated"), note))
+    }
 }
 
 impl CreateWorkOrderRequest {

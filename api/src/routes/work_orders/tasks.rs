@@ -3,7 +3,6 @@
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use pms_domain::ids::{ChecklistItemId, WorkOrderId};
-use pms_domain::maintenance::equipment::Hours;
 use pms_domain::maintenance::work_order::{add_checklist_item, complete_checklist_item, log_hours, require_technical};
 
 use super::transitions::body_fingerprint;
@@ -39,18 +38,12 @@ pub async fn hours(
     body: JsonBody<LogHoursRequest>,
 ) -> Result<Response, ApiError> {
     require_technical(&ctx.actor())?;
-    let mut v = Validation::default();
-    let logged = v.check("hours", "invalid", Hours::from_f64(body.value.hours));
-    let note = v
-        .check("note", "invalid", pms_domain::maintenance::text::optional_line(body.value.note.as_deref(), 500))
-        .flatten();
-    v.finish()?;
+    let (logged, note) = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let id = WorkOrderId::from_uuid(path.work_order_id);
-    let (work_order, entry) =
-        log_hours(mutation.tx(), &ctx.actor(), id, logged.expect("validated"), note, crate::clock::now())
-            .await
-            .map_err(work_order_error)?;
+    let (work_order, entry) = log_hours(mutation.tx(), &ctx.actor(), id, logged, note, crate::clock::now())
+        .await
+        .map_err(work_order_error)?;
     let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, work_order.id);
     mutation.commit(Answer::created(LoggedHoursView::new(&entry, &work_order), location)).await
 }

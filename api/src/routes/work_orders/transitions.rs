@@ -26,6 +26,20 @@ pub(super) fn body_fingerprint(method: &Method, uri: &Uri) -> [u8; 32] {
     fingerprint(method.as_str(), uri.path(), b"")
 }
 
+/// The assignee, if any, once known to be an active member of the yacht.
+pub(crate) async fn active_member(
+    state: &AppState,
+    ctx: &TenantCtx,
+    assignee: Option<uuid::Uuid>,
+) -> Result<Option<UserId>, ApiError> {
+    let Some(user) = assignee.map(UserId::from_uuid) else { return Ok(None) };
+    let access = state.directory.access(user, ctx.yacht).await?;
+    if access.is_none_or(|a| a.membership_status != MembershipStatus::Active) {
+        return Err(field("assignee_id", "not_a_member", "must be an active member of this yacht".to_owned()));
+    }
+    Ok(Some(user))
+}
+
 /// Runs one status change: the role first, then the body's meaning, then the change.
 async fn status_change(
     ctx: TenantCtx,
@@ -221,13 +235,7 @@ pub async fn assign(
     body: JsonBody<AssignWorkOrderRequest>,
 ) -> Result<Response, ApiError> {
     require_assign(&ctx.actor())?;
-    let assignee = body.value.assignee_id.map(UserId::from_uuid);
-    if let Some(user) = assignee {
-        let access = state.directory.access(user, ctx.yacht).await?;
-        if access.is_none_or(|a| a.membership_status != MembershipStatus::Active) {
-            return Err(field("assignee_id", "not_a_member", "must be an active member of this yacht".to_owned()));
-        }
-    }
+    let assignee = active_member(&state, &ctx, body.value.assignee_id).await?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let id = WorkOrderId::from_uuid(path.work_order_id);
     let updated = assign_work_order(mutation.tx(), &ctx.actor(), id, expected, assignee, crate::clock::now())

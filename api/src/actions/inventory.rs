@@ -1,0 +1,162 @@
+//! `control_inventory`: what is aboard and where, what was used, and moving stock.
+
+use pms_domain::ids::{PartId, WorkOrderId};
+use pms_domain::maintenance::paging::PageRequest;
+use pms_domain::maintenance::part::{Part, PartError, PartFilter, PartRepo as _, StockChange, change_stock};
+use pms_domain::maintenance::purchase::request_purchase;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::exec::Exec;
+use super::{Limit, field_error};
+use crate::error::ApiError;
+use crate::routes::parts::{
+    AdjustStockRequest, MovementView, PartView, StockChangeRequest, StockChangeView, movement, part_error,
+};
+use crate::routes::purchases::{CreatePurchaseRequest, PurchaseRequestView, purchase_error};
+
+/// The part the action is about.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PartRef {
+    pub part_id: Uuid,
+}
+
+/// The part and how much of its ledger to show.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PartUsageQuery {
+    pub part_id: Uuid,
+    #[serde(flatten)]
+    pub limit: Limit,
+}
+
+/// Stock moved for a part: how much, optionally on which work order, and a note.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PartMovement {
+    pub part_id: Uuid,
+    #[serde(flatten)]
+    pub movement: StockChangeRequest,
+}
+
+/// A stock count for a part.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StockCount {
+    pub part_id: Uuid,
+    #[serde(flatten)]
+    pub count: AdjustStockRequest,
+}
+
+/// A scanned barcode.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Barcode {
+    #[schema(min_length = 1, max_length = 100)]
+    pub barcode: String,
+}
+
+async fn load(x: &mut Exec<'_>, id: Uuid) -> Result<Part, ApiError> {
+    x.tx.part(PartId::from_uuid(id)).await?.ok_or_else(|| part_error(PartError::NotFound))
+}
+
+pub async fn stock(x: &mut Exec<'_>, p: PartRef) -> Result<PartView, ApiError> {
+    Ok(PartView::from(&load(x, p.part_id).await?))
+}
+
+/// Where a part is kept and how many are there.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartLocation {
+    pub part_id: Uuid,
+    pub part_number: String,
+    pub name: String,
+    /// `null` when nobody recorded it.
+    pub location: Option<String>,
+    pub on_hand: f64,
+    pub unit: String,
+}
+
+pub async fn location(x: &mut Exec<'_>, p: PartRef) -> Result<PartLocation, ApiError> {
+    let part = load(x, p.part_id).await?;
+    Ok(PartLocation {
+        part_id: part.id.as_uuid(),
+        part_number: part.number.as_str().to_owned(),
+        name: part.name,
+        location: part.location,
+        on_hand: part.on_hand.as_f64(),
+        unit: part.unit,
+    })
+}
+
+/// A part and its latest stock movements, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartUsageView {
+    pub part: PartView,
+    pub movements: Vec<MovementView>,
+}
+
+pub async fn usage(x: &mut Exec<'_>, p: PartUsageQuery) -> Result<PartUsageView, ApiError> {
+    let limit = p.limit.get()?;
+    let part = load(x, p.part_id).await?;
+    let page = x.tx.movements(part.id, &PageRequest::new(Some(limit), None)).await?;
+    Ok(PartUsageView { part: PartView::from(&part), movements: page.items.iter().map(MovementView::from).collect() })
+}
+
+async fn move_stock(
+    x: &mut Exec<'_>,
+    part: Uuid,
+    change: StockChange,
+    note: Option<String>,
+) -> Result<StockChangeView, ApiError> {
+    let (part, movement) =
+        change_stock(x.tx, &x.actor, PartId::from_uuid(part), change, note, x.now).await.map_err(part_error)?;
+    Ok(StockChangeView { part: (&part).into(), movement: (&movement).into() })
+}
+
+pub async fn log_usage(x: &mut Exec<'_>, p: PartMovement) -> Result<StockChangeView, ApiError> {
+    let (quantity, note) = movement(&p.movement)?;
+    let work_order = p.movement.work_order_id.map(WorkOrderId::from_uuid);
+    move_stock(x, p.part_id, StockChange::Consume { quantity, work_order }, note).await
+}
+
+pub async fn receive(x: &mut Exec<'_>, p: PartMovement) -> Result<StockChangeView, ApiError> {
+    if p.movement.work_order_id.is_some() {
+        return Err(field_error(
+            "work_order_id",
+            "not_allowed",
+            "stock is received into the store, not a work order".into(),
+        ));
+    }
+    let (quantity, note) = movement(&p.movement)?;
+    move_stock(x, p.part_id, StockChange::Receive { quantity }, note).await
+}
+
+pub async fn adjust(x: &mut Exec<'_>, p: StockCount) -> Result<StockChangeView, ApiError> {
+    let (change, reason) = p.count.validate()?;
+    move_stock(x, p.part_id, change, Some(reason)).await
+}
+
+pub async fn order(x: &mut Exec<'_>, p: CreatePurchaseRequest) -> Result<PurchaseRequestView, ApiError> {
+    let (part, quantity, reason) = p.validate()?;
+    let request = request_purchase(x.tx, &x.actor, part, quantity, reason, x.now).await.map_err(purchase_error)?;
+    Ok(PurchaseRequestView::from(&request))
+}
+
+pub async fn scan(x: &mut Exec<'_>, p: Barcode) -> Result<PartView, ApiError> {
+    let barcode = p.barcode.trim();
+    if barcode.is_empty() || barcode.len() > 100 {
+        return Err(field_error("barcode", "invalid", "must be 1 to 100 characters".to_owned()));
+    }
+    let filter = PartFilter { barcode: Some(barcode.to_owned()), ..PartFilter::default() };
+    let page = x.tx.list_parts(&filter, &PageRequest::new(Some(1), None)).await?;
+    page.items.first().map(PartView::from).ok_or_else(|| part_error(PartError::NotFound))
+}
+
+/// Parts at or below their minimum, with what to order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LowStock {
+    pub items: Vec<PartView>,
+}
+
+pub async fn low_stock(x: &mut Exec<'_>, p: Limit) -> Result<LowStock, ApiError> {
+    let filter = PartFilter { low_stock_only: true, ..PartFilter::default() };
+    let page = x.tx.list_parts(&filter, &PageRequest::new(Some(p.get()?), None)).await?;
+    Ok(LowStock { items: page.items.iter().map(PartView::from).collect() })
+}

@@ -1,0 +1,195 @@
+//! `do_maintenance`: a work order's life, from creation to completion.
+
+use pms_domain::ids::{ChecklistItemId, PartId, WorkOrderId};
+use pms_domain::maintenance::notes::{Subject, add_note};
+use pms_domain::maintenance::part::{Quantity, StockChange, change_stock};
+use pms_domain::maintenance::work_order::{
+    WorkOrder, WorkOrderChange, WorkOrderError, WorkOrderRepo as _, assign_work_order, change_work_order,
+    complete_checklist_item, create_work_order, log_hours,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::exec::Exec;
+use super::field_error;
+use crate::error::ApiError;
+use crate::routes::notes::{AddNoteRequest, NoteView, note_error};
+use crate::routes::parts::{StockChangeView, part_error};
+use crate::routes::work_orders::{
+    AssignWorkOrderRequest, CancelWorkOrderRequest, ChecklistItemView, CompleteWorkOrderRequest,
+    CreateWorkOrderRequest, DeferWorkOrderRequest, LogHoursRequest, LoggedHoursView, WorkOrderView, active_member,
+    required_text, work_order_error,
+};
+
+/// The work order the action is about.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WorkOrderRef {
+    pub work_order_id: Uuid,
+}
+
+impl WorkOrderRef {
+    fn id(&self) -> WorkOrderId {
+        WorkOrderId::from_uuid(self.work_order_id)
+    }
+}
+
+/// Declares a payload: the work order plus a REST request body's fields.
+macro_rules! on_work_order {
+    ($(#[$doc:meta])* $name:ident { $field:ident: $body:ty }) => {
+        $(#[$doc])*
+        #[derive(Debug, Deserialize, ToSchema)]
+        pub struct $name {
+            pub work_order_id: Uuid,
+            #[serde(flatten)]
+            pub $field: $body,
+        }
+    };
+}
+
+on_work_order!(
+    /// A note on a work order.
+    WorkOrderNote { note: AddNoteRequest }
+);
+on_work_order!(
+    /// Hours worked on work in progress.
+    WorkOrderHours { hours: LogHoursRequest }
+);
+on_work_order!(
+    /// Who does the work (`null` to unassign).
+    AssignWorkOrder { assignee: AssignWorkOrderRequest }
+);
+on_work_order!(
+    /// How the work was done.
+    CompleteWorkOrder { completion: CompleteWorkOrderRequest }
+);
+on_work_order!(
+    /// Why and until when the work waits.
+    DeferWorkOrder { deferral: DeferWorkOrderRequest }
+);
+on_work_order!(
+    /// Why the work will not be done.
+    CancelWorkOrder { cancellation: CancelWorkOrderRequest }
+);
+
+/// A checklist item to tick.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChecklistTick {
+    pub work_order_id: Uuid,
+    pub item_id: Uuid,
+}
+
+/// One part taken from stock for the work.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PartLine {
+    pub part_id: Uuid,
+    #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
+    pub quantity: f64,
+}
+
+/// Parts taken from stock for a work order, all or none.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WorkOrderParts {
+    pub work_order_id: Uuid,
+    #[schema(min_items = 1, max_items = 50)]
+    pub parts: Vec<PartLine>,
+}
+
+pub async fn create(x: &mut Exec<'_>, p: CreateWorkOrderRequest) -> Result<WorkOrderView, ApiError> {
+    let new = p.validate()?;
+    let work_order = create_work_order(x.tx, &x.actor, new, x.now).await.map_err(work_order_error)?;
+    Ok(WorkOrderView::from(&work_order))
+}
+
+pub(super) async fn load(x: &mut Exec<'_>, id: WorkOrderId) -> Result<WorkOrder, ApiError> {
+    x.tx.work_order(id).await?.ok_or_else(|| work_order_error(WorkOrderError::NotFound))
+}
+
+pub async fn view(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<WorkOrderView, ApiError> {
+    Ok(WorkOrderView::from(&load(x, p.id()).await?))
+}
+
+async fn change(x: &mut Exec<'_>, id: Uuid, change: WorkOrderChange) -> Result<WorkOrderView, ApiError> {
+    let id = WorkOrderId::from_uuid(id);
+    let changed = change_work_order(x.tx, &x.actor, id, None, change, x.now).await.map_err(work_order_error)?;
+    Ok(WorkOrderView::from(&changed))
+}
+
+pub async fn start(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<WorkOrderView, ApiError> {
+    change(x, p.work_order_id, WorkOrderChange::Start).await
+}
+
+pub async fn complete(x: &mut Exec<'_>, p: CompleteWorkOrder) -> Result<WorkOrderView, ApiError> {
+    let notes = required_text("completion_notes", &p.completion.completion_notes, 5000)?;
+    change(x, p.work_order_id, WorkOrderChange::Complete { notes }).await
+}
+
+pub async fn defer(x: &mut Exec<'_>, p: DeferWorkOrder) -> Result<WorkOrderView, ApiError> {
+    let reason = required_text("reason", &p.deferral.reason, 5000)?;
+    change(x, p.work_order_id, WorkOrderChange::Defer { reason, until: p.deferral.until }).await
+}
+
+pub async fn cancel(x: &mut Exec<'_>, p: CancelWorkOrder) -> Result<WorkOrderView, ApiError> {
+    let reason = required_text("reason", &p.cancellation.reason, 5000)?;
+    change(x, p.work_order_id, WorkOrderChange::Cancel { reason }).await
+}
+
+pub async fn reopen(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<WorkOrderView, ApiError> {
+    change(x, p.work_order_id, WorkOrderChange::Reopen).await
+}
+
+pub async fn assign(x: &mut Exec<'_>, p: AssignWorkOrder) -> Result<WorkOrderView, ApiError> {
+    let assignee = active_member(x.state, x.ctx, p.assignee.assignee_id).await?;
+    let id = WorkOrderId::from_uuid(p.work_order_id);
+    let updated = assign_work_order(x.tx, &x.actor, id, None, assignee, x.now).await.map_err(work_order_error)?;
+    Ok(WorkOrderView::from(&updated))
+}
+
+pub async fn add_note_to(x: &mut Exec<'_>, p: WorkOrderNote) -> Result<NoteView, ApiError> {
+    let text = p.note.validate()?;
+    let subject = Subject::WorkOrder(WorkOrderId::from_uuid(p.work_order_id));
+    let note = add_note(x.tx, &x.actor, subject, text, x.now).await.map_err(note_error)?;
+    Ok(NoteView::from(&note))
+}
+
+pub async fn hours(x: &mut Exec<'_>, p: WorkOrderHours) -> Result<LoggedHoursView, ApiError> {
+    let (logged, note) = p.hours.validate()?;
+    let id = WorkOrderId::from_uuid(p.work_order_id);
+    let (work_order, entry) = log_hours(x.tx, &x.actor, id, logged, note, x.now).await.map_err(work_order_error)?;
+    Ok(LoggedHoursView::new(&entry, &work_order))
+}
+
+pub async fn tick(x: &mut Exec<'_>, p: ChecklistTick) -> Result<ChecklistItemView, ApiError> {
+    let id = WorkOrderId::from_uuid(p.work_order_id);
+    let item = ChecklistItemId::from_uuid(p.item_id);
+    let item = complete_checklist_item(x.tx, &x.actor, id, item, x.now).await.map_err(work_order_error)?;
+    Ok(ChecklistItemView::from(&item))
+}
+
+/// The stock taken for the work, one movement per part.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartsAdded {
+    pub work_order_id: Uuid,
+    pub movements: Vec<StockChangeView>,
+}
+
+pub async fn add_parts(x: &mut Exec<'_>, p: WorkOrderParts) -> Result<PartsAdded, ApiError> {
+    if p.parts.is_empty() || p.parts.len() > 50 {
+        return Err(field_error("parts", "out_of_range", "give 1 to 50 parts".to_owned()));
+    }
+    let mut lines = Vec::with_capacity(p.parts.len());
+    for (i, line) in p.parts.iter().enumerate() {
+        let quantity = Quantity::from_f64(line.quantity).ok().filter(|q| !q.is_zero()).ok_or_else(|| {
+            field_error(&format!("parts[{i}].quantity"), "invalid", "must be more than zero".to_owned())
+        })?;
+        lines.push((PartId::from_uuid(line.part_id), quantity));
+    }
+    let work_order = Some(WorkOrderId::from_uuid(p.work_order_id));
+    let mut movements = Vec::with_capacity(lines.len());
+    for (part, quantity) in lines {
+        let change = StockChange::Consume { quantity, work_order };
+        let (part, movement) = change_stock(x.tx, &x.actor, part, change, None, x.now).await.map_err(part_error)?;
+        movements.push(StockChangeView { part: (&part).into(), movement: (&movement).into() });
+    }
+    Ok(PartsAdded { work_order_id: p.work_order_id, movements })
+}
