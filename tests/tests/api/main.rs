@@ -1,5 +1,6 @@
 //! Black-box tests of pipeline-core: one binary, a module per feature.
 
+mod actions;
 mod audit;
 mod auth;
 mod cli;
