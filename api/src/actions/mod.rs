@@ -138,10 +138,9 @@ async fn record_state(ctx: &TenantCtx, entity: EntityType, id: Uuid) -> Result<R
         }
         EntityType::Part => tx.part(PartId::from_uuid(id)).await?.map(|_| RecordState::Stateless),
         EntityType::Schedule => tx.schedule(ScheduleId::from_uuid(id)).await?.map(|_| RecordState::Stateless),
-        EntityType::PurchaseRequest => tx
-            .purchase_request_for_update(PurchaseRequestId::from_uuid(id))
-            .await?
-            .map(|p| RecordState::PurchaseRequest(p.status)),
+        EntityType::PurchaseRequest => {
+            tx.purchase_request(PurchaseRequestId::from_uuid(id)).await?.map(|p| RecordState::PurchaseRequest(p.status))
+        }
         EntityType::HandoverItem | EntityType::AuditEntry => None,
     };
     tx.commit().await?;

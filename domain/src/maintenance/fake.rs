@@ -184,6 +184,9 @@ impl PartRepo for FakeTx {
 }
 
 impl PurchaseRepo for FakeTx {
+    async fn purchase_request(&mut self, id: PurchaseRequestId) -> Result<Option<PurchaseRequest>, StoreError> {
+        Ok(self.purchases.get(&id).cloned())
+    }
     async fn purchase_request_for_update(
         &mut self,
         id: PurchaseRequestId,

@@ -94,6 +94,10 @@ pub enum PurchaseError {
 
 /// Purchase-request storage within one yacht's transaction.
 pub trait PurchaseRepo: Send {
+    fn purchase_request(
+        &mut self,
+        id: PurchaseRequestId,
+    ) -> impl Future<Output = Result<Option<PurchaseRequest>, StoreError>> + Send;
     fn purchase_request_for_update(
         &mut self,
         id: PurchaseRequestId,

@@ -113,6 +113,12 @@ const NEWEST: KeysetSort<PurchaseRequest> = KeysetSort {
 };
 
 impl PurchaseRepo for TenantTx {
+    async fn purchase_request(&mut self, id: PurchaseRequestId) -> Result<Option<PurchaseRequest>, StoreError> {
+        let mut query = select(self.yacht().as_uuid());
+        query.and_where(Expr::col("id").eq(id.as_uuid()));
+        Ok(fetch(self, &query).await?.pop())
+    }
+
     async fn purchase_request_for_update(
         &mut self,
         id: PurchaseRequestId,

@@ -192,6 +192,12 @@ async fn the_action_list_follows_the_role_and_the_records_state() {
     )
     .await;
     assert_eq!(status, 404);
+    let part = s.part("FLT-1", 0).await;
+    let request = s.rest("purchase-requests", json!({"part_id": part, "quantity": 2})).await;
+    let url = s.path(&format!("actions?entity_type=purchase_request&entity_id={}", id(&request)));
+    let offered: Value = s.app.get_as(&url, &s.chief).await.json().await.expect("json");
+    assert_eq!(names(&offered), ["approve_purchase_request"], "a request awaiting a decision");
+
     let (status, body) = problem(s.app.get_as(&s.path("actions?entity_type=galley"), &s.chief).await).await;
     assert_eq!((status, body["code"].as_str()), (422, Some("validation_failed")));
 }
