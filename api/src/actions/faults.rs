@@ -203,6 +203,7 @@ pub async fn diagnose(x: &mut Exec<'_>, p: FaultRef) -> Result<Diagnosis, ApiErr
 /// Parts that earlier work on the same equipment or the same fault code used.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartSuggestions {
+    pub fault_id: Option<Uuid>,
     pub equipment_id: Option<Uuid>,
     pub fault_code: Option<String>,
     /// Most often used first, with what is on hand now.
@@ -225,5 +226,10 @@ pub async fn suggest_parts(x: &mut Exec<'_>, p: SuggestParts) -> Result<PartSugg
     };
     let scope = UsageScope { equipment, fault_code: code.clone(), work_orders: Vec::new() };
     let parts = parts_used(x.tx, &scope, 20).await?;
-    Ok(PartSuggestions { equipment_id: equipment.map(EquipmentId::as_uuid), fault_code: code, parts })
+    Ok(PartSuggestions {
+        fault_id: p.fault_id,
+        equipment_id: equipment.map(EquipmentId::as_uuid),
+        fault_code: code,
+        parts,
+    })
 }

@@ -29,7 +29,7 @@ pub struct ChecklistView {
 }
 
 pub async fn checklist(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<ChecklistView, ApiError> {
-    let work_order = load(x, pms_domain::ids::WorkOrderId::from_uuid(p.work_order_id)).await?;
+    let work_order = load(x, p.id()).await?;
     let items = x.tx.checklist(work_order.id).await?;
     Ok(ChecklistView {
         work_order: WorkOrderView::from(&work_order),
@@ -106,7 +106,7 @@ pub struct WorkOrderHistory {
 }
 
 pub async fn history(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<WorkOrderHistory, ApiError> {
-    let work_order = load(x, pms_domain::ids::WorkOrderId::from_uuid(p.work_order_id)).await?;
+    let work_order = load(x, p.id()).await?;
     let filter = AuditFilter {
         entity: Some(EntityKind::WorkOrder),
         entity_id: Some(work_order.id.as_uuid()),

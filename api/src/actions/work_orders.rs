@@ -29,7 +29,7 @@ pub struct WorkOrderRef {
 }
 
 impl WorkOrderRef {
-    fn id(&self) -> WorkOrderId {
+    pub(super) fn id(&self) -> WorkOrderId {
         WorkOrderId::from_uuid(self.work_order_id)
     }
 }

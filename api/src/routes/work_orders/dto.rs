@@ -117,6 +117,7 @@ impl From<&WorkOrder> for WorkOrderView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChecklistItemView {
     pub id: Uuid,
+    pub work_order_id: Uuid,
     pub position: i32,
     pub text: String,
     pub done_by: Option<Uuid>,
@@ -127,6 +128,7 @@ impl From<&ChecklistItem> for ChecklistItemView {
     fn from(i: &ChecklistItem) -> Self {
         Self {
             id: i.id.as_uuid(),
+            work_order_id: i.work_order.as_uuid(),
             position: i.position,
             text: i.text.clone(),
             done_by: i.done.map(|(u, _)| u.as_uuid()),

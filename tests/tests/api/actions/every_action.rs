@@ -307,6 +307,11 @@ async fn every_action_runs_for_a_role_allowed_to_and_is_refused_to_one_that_is_n
         assert_eq!(status, 200, "{} as {:?}: {body}", case.action, case.allowed);
         assert_eq!((body["status"].as_str(), body["action"].as_str()), (Some("success"), Some(case.action)));
         assert!(body["result"].is_object(), "{}: {body}", case.action);
+        // The result is about what the payload named: every id it gave appears in the answer.
+        let result = body["result"].to_string();
+        for named in ids_in(&case.payload) {
+            assert!(result.contains(&named), "{}: {named} missing from {result}", case.action);
+        }
         let after = s.audit_entries().await.parse::<i64>().expect("count");
         match &case.probe {
             Some((sql, expect)) => {
@@ -326,4 +331,14 @@ async fn every_action_runs_for_a_role_allowed_to_and_is_refused_to_one_that_is_n
     let refused =
         s.scalar("SELECT count(*) FROM action_executions WHERE outcome = 'refused' AND error_code = 'forbidden'").await;
     assert_eq!(refused, cases.iter().filter(|c| c.denied.is_some()).count().to_string(), "refusals are logged");
+}
+
+/// The UUIDs a payload names, at any depth.
+fn ids_in(payload: &Value) -> Vec<String> {
+    match payload {
+        Value::String(text) if uuid::Uuid::parse_str(text).is_ok() => vec![text.clone()],
+        Value::Array(items) => items.iter().flat_map(ids_in).collect(),
+        Value::Object(fields) => fields.values().flat_map(ids_in).collect(),
+        _ => Vec::new(),
+    }
 }
