@@ -1,0 +1,265 @@
+//! The local detector: from what a crew member typed to the micro-actions they most likely mean
+//! and the things they named. Pure and offline (it must work at sea without a network), and
+//! well under a millisecond a query.
+//!
+//! A query is tokenised, each word mapped to concepts through a lexicon that knows synonyms,
+//! yacht abbreviations and typos, and the concepts scored against a table of rules
+//! ([`rules::RULES`]). Guards then remove what must not be proposed: nothing at all for a
+//! retraction, a negated request, a paste or an injected instruction; no mutation for a hedge,
+//! a bulk request or a match too weak to act on.
+
+mod concepts;
+mod guards;
+mod lexicon;
+mod mentions;
+mod rules;
+mod text;
+mod vocabulary;
+
+#[cfg(test)]
+mod tests;
+
+pub use guards::{Guards, MAX_REQUEST_CHARS};
+pub use mentions::{Mention, MentionKind};
+pub use text::Span;
+
+use crate::actions::{self, ActionSpec, SideEffect};
+use concepts::Concept::*;
+use concepts::Concepts;
+use rules::{RULES, Rule, Verb};
+use text::Token;
+
+/// Below this confidence a mutation is never proposed.
+pub const MUTATION_CONFIDENCE: f32 = 0.8;
+/// Below this confidence a read is not proposed either.
+pub const READ_CONFIDENCE: f32 = 0.6;
+/// How many candidates a detection keeps.
+const MAX_CANDIDATES: usize = 5;
+
+/// An action the query may mean, and how sure the detector is (0–1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub action: &'static ActionSpec,
+    pub confidence: f32,
+}
+
+/// What the detector made of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// Best first; only candidates confident enough for their side effect.
+    pub candidates: Vec<Candidate>,
+    pub mentions: Vec<Mention>,
+    pub guards: Guards,
+}
+
+impl Detection {
+    /// The action to propose, if any.
+    pub fn top(&self) -> Option<Candidate> {
+        self.candidates.first().copied()
+    }
+
+    /// The first mention of a kind.
+    pub fn mention(&self, kind: MentionKind) -> Option<&Mention> {
+        self.mentions.iter().find(|m| m.kind == kind)
+    }
+}
+
+/// Detects the actions a query may mean and the things it names.
+pub fn detect(query: &str) -> Detection {
+    let tokens = text::tokenize(query);
+    let guards = guards::inspect(query, &tokens);
+    let meanings = meanings(&tokens);
+    let mut mentions = mentions::extract(query, &tokens, &meanings);
+    let shape = Shape::of(query, &tokens, &meanings, &mentions);
+    if let Some(text) = free_text(query, &tokens, &meanings, shape.tail_start) {
+        mentions.push(text);
+    }
+    let candidates = if guards.silences() || shape.all.has(OffTopic) { Vec::new() } else { score(&shape, guards) };
+    Detection { candidates, mentions, guards }
+}
+
+/// What each token means, phrases first. Words inside a phrase mean nothing on their own.
+fn meanings(tokens: &[Token]) -> Vec<Concepts> {
+    let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
+    let mut meanings = vec![Concepts::default(); tokens.len()];
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some((length, meaning)) = lexicon::phrase(&words[i..]) {
+            meanings[i] = meaning;
+            i += length;
+            continue;
+        }
+        meanings[i] = in_context(tokens, &words, i);
+        i += 1;
+    }
+    meanings
+}
+
+/// A word whose meaning depends on its neighbours.
+fn in_context(tokens: &[Token], words: &[&str], i: usize) -> Concepts {
+    let next = words.get(i + 1).copied().unwrap_or("");
+    match words[i] {
+        // `open a job` creates; `open faults` are active ones; `open WO-57` shows it.
+        "open" if matches!(next, "a" | "an" | "new") => Concepts::of(&[Create]),
+        "open" if next.ends_with('s') && lexicon::word(next).has_any(Concepts::of(&[Fault, WorkOrder])) => {
+            Concepts::of(&[Linked])
+        }
+        "open" => Concepts::of(&[Show]),
+        // `ME` is the main engine; `me` is the speaker.
+        "me" if tokens[i].raw == "ME" || next.chars().all(|c| c.is_ascii_digit()) && !next.is_empty() => {
+            Concepts::of(&[Equipment])
+        }
+        "me" => Concepts::default(),
+        word => {
+            let mut meaning = lexicon::word(word);
+            if word.len() > 3
+                && word.ends_with('s')
+                && meaning.has_any(Concepts::of(&[Fault, WorkOrder, Note]))
+                && !word.ends_with("ss")
+            {
+                meaning.insert(Plural);
+            }
+            meaning
+        }
+    }
+}
+
+/// The query's concepts, split into the command (up to the first `:` or ` - `) and the rest.
+#[derive(Debug)]
+struct Shape {
+    /// Intents of the command part, and the first of them.
+    head_intents: Concepts,
+    first_intent: Concepts,
+    /// Intents after the command part (`…, close it out`).
+    tail_intents: Concepts,
+    /// Every concept that counts, intents included.
+    all: Concepts,
+    /// Where the free text after the command begins, if it does.
+    tail_start: Option<usize>,
+}
+
+impl Shape {
+    fn of(query: &str, tokens: &[Token], meanings: &[Concepts], mentions: &[Mention]) -> Self {
+        let tail_start =
+            tokens.iter().position(|t| t.ends_clause).map(|i| i + 1).filter(|&i| i < tokens.len()).or_else(|| {
+                tokens.iter().position(|t| t.norm == "saying").map(|i| i + 1).filter(|&i| i < tokens.len())
+            });
+        let head_end = tail_start.unwrap_or(tokens.len());
+        let mut head = Concepts::default();
+        let mut first_intent = Concepts::default();
+        for meaning in &meanings[..head_end] {
+            if first_intent.is_empty() {
+                first_intent = meaning.intents();
+            }
+            head.extend(*meaning);
+        }
+        let mut tail = Concepts::default();
+        for meaning in &meanings[head_end..] {
+            tail.extend(*meaning);
+        }
+        let mut all = head;
+        // After `add a note to…:` or `handover:` comes the note itself, which asks for nothing.
+        let tail_is_note = head.has_any(Concepts::of(&[Note, Handover]));
+        if !tail_is_note {
+            all.extend(tail);
+        }
+        for mention in mentions {
+            all.extend(mention_concepts(mention.kind));
+        }
+        let words_before_colon = head_end;
+        if tail_start.is_some() && words_before_colon <= 2 && head.intents().is_empty() {
+            all.insert(Labelled);
+        }
+        let first = tokens.first().map_or("", |t| t.norm.as_str());
+        if query.trim_end().ends_with('?')
+            || matches!(first, "is" | "are" | "does" | "do" | "can" | "did" | "has" | "have")
+        {
+            all.insert(Question);
+        }
+        let mut head_intents = head.intents();
+        if mentions.iter().any(|m| m.kind == MentionKind::Barcode) {
+            head_intents.insert(Scan);
+        }
+        let tail_intents = if tail_is_note { Concepts::default() } else { tail.intents() };
+        all.extend(head_intents);
+        Shape { head_intents, first_intent, tail_intents, all, tail_start }
+    }
+}
+
+fn mention_concepts(kind: MentionKind) -> Concepts {
+    match kind {
+        MentionKind::WorkOrder => Concepts::of(&[WorkOrder, WoRef]),
+        MentionKind::Fault => Concepts::of(&[Fault]),
+        MentionKind::PurchaseRequest => Concepts::of(&[PurchaseRequest]),
+        MentionKind::FaultCode => Concepts::of(&[Code]),
+        MentionKind::Equipment => Concepts::of(&[Equipment]),
+        MentionKind::Part => Concepts::of(&[Item]),
+        MentionKind::Person => Concepts::of(&[Person]),
+        MentionKind::Quantity => Concepts::of(&[Quantity]),
+        MentionKind::RunningHours => Concepts::of(&[Reading]),
+        MentionKind::Duration => Concepts::of(&[Duration]),
+        MentionKind::Barcode => Concepts::of(&[Scan]),
+        MentionKind::Interval => Concepts::of(&[Recur]),
+        MentionKind::Text => Concepts::default(),
+    }
+}
+
+/// How well a rule fits, if it does at all.
+fn fit(rule: &Rule, shape: &Shape) -> Option<f32> {
+    let all = shape.all;
+    if !all.has_all(rule.all) || (!rule.any.is_empty() && !all.has_any(rule.any)) || all.has_any(rule.unless) {
+        return None;
+    }
+    let bonus = match rule.verb {
+        Verb::Either => 0.0,
+        Verb::None if shape.head_intents.is_empty() => 0.0,
+        Verb::None => return None,
+        Verb::Any(verbs) if shape.first_intent.has_any(verbs) => 0.03,
+        Verb::Any(verbs) if shape.head_intents.has_any(verbs) => 0.0,
+        Verb::Any(verbs) if shape.tail_intents.has_any(verbs) => -0.06,
+        Verb::Any(_) => return None,
+    };
+    #[allow(clippy::cast_precision_loss)] // a handful of concepts
+    let specificity = 0.005 * rule.all.len() as f32;
+    Some((rule.score + bonus + specificity).min(1.0))
+}
+
+fn score(shape: &Shape, guards: Guards) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for rule in RULES {
+        let Some(confidence) = fit(rule, shape) else { continue };
+        let Some(action) = actions::find(rule.action) else { continue };
+        let mutation = action.side_effect != SideEffect::ReadOnly;
+        let floor = if mutation { MUTATION_CONFIDENCE } else { READ_CONFIDENCE };
+        if confidence < floor || (mutation && guards.forbids_mutation()) {
+            continue;
+        }
+        match candidates.iter_mut().find(|c| c.action.name == rule.action) {
+            Some(existing) => existing.confidence = existing.confidence.max(confidence),
+            None => candidates.push(Candidate { action, confidence }),
+        }
+    }
+    candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    candidates.truncate(MAX_CANDIDATES);
+    candidates
+}
+
+/// The free text a title or note would take: what follows the command (`…: low oil pressure
+/// alarm`, `… saying vibration reduced`), or what follows `for`/`to` after the thing being
+/// created (`a work order for generator 2 oil change`).
+fn free_text(query: &str, tokens: &[Token], meanings: &[Concepts], tail_start: Option<usize>) -> Option<Mention> {
+    let start = tail_start.or_else(|| {
+        let object = meanings.iter().position(|m| m.has_any(Concepts::of(&[WorkOrder, Fault, Note, Handover])))?;
+        let mut k = object + 1;
+        while tokens.get(k).is_some_and(|t| meanings[k].is_empty() && t.norm == "order") {
+            k += 1;
+        }
+        let joiner = tokens.get(k)?;
+        matches!(joiner.norm.as_str(), "for" | "to" | "about" | "re" | "regarding").then_some(k + 1)
+    })?;
+    let first = tokens.get(start)?;
+    let span = Span { start: first.span.start, end: tokens.last()?.span.end };
+    let text: String = query.chars().skip(span.start).take(span.end - span.start).collect();
+    let value = text.trim().to_owned();
+    (!value.is_empty()).then(|| Mention { kind: MentionKind::Text, text, span, value, number: None })
+}

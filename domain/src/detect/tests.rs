@@ -1,0 +1,102 @@
+//! Unit tests of the detector's pieces working together; the labelled set is in
+//! `domain/tests/detector.rs`.
+
+use super::*;
+
+fn top(query: &str) -> Option<&'static str> {
+    detect(query).top().map(|c| c.action.name)
+}
+
+fn mentions(query: &str) -> Vec<(MentionKind, String)> {
+    detect(query).mentions.into_iter().map(|m| (m.kind, m.value)).collect()
+}
+
+#[test]
+fn work_order_references_in_every_spelling() {
+    for (query, value) in [
+        ("show WO-2026-031", "2026-031"),
+        ("details of wo 57", "57"),
+        ("open work order 1203", "1203"),
+        ("WO1133", "1133"),
+    ] {
+        assert!(
+            mentions(query).contains(&(MentionKind::WorkOrder, value.to_owned())),
+            "{query}: {:?}",
+            mentions(query)
+        );
+    }
+}
+
+#[test]
+fn fault_codes_quantities_and_readings() {
+    assert!(mentions("what does SPN 110 FMI 0 mean").contains(&(MentionKind::FaultCode, "SPN 110 FMI 0".to_owned())));
+    assert!(mentions("E047 on the port main").contains(&(MentionKind::FaultCode, "E047".to_owned())));
+    let used = detect("used 2 oil filters on the port main");
+    assert_eq!(used.mention(MentionKind::Quantity).and_then(|m| m.number), Some(2.0));
+    assert_eq!(used.mention(MentionKind::Part).map(|m| m.value.as_str()), Some("oil filters"));
+    assert_eq!(used.mention(MentionKind::Equipment).map(|m| m.value.as_str()), Some("port main engine"));
+    let reading = detect("port main is at 12,450 hours");
+    assert_eq!(reading.mention(MentionKind::RunningHours).and_then(|m| m.number), Some(12_450.0));
+    let spent = detect("book 45 minutes to the sea strainer job");
+    assert_eq!(spent.mention(MentionKind::Duration).and_then(|m| m.number), Some(0.75));
+}
+
+#[test]
+fn spans_point_at_the_words_typed() {
+    let query = "create a work order for generator 2 oil change";
+    let detection = detect(query);
+    let equipment = detection.mention(MentionKind::Equipment).expect("equipment");
+    let typed: String =
+        query.chars().skip(equipment.span.start).take(equipment.span.end - equipment.span.start).collect();
+    assert_eq!(typed, "generator 2");
+    assert_eq!(equipment.text, "generator 2");
+    assert_eq!(detection.mention(MentionKind::Text).map(|m| m.value.as_str()), Some("generator 2 oil change"));
+}
+
+#[test]
+fn people_a_job_is_given_to() {
+    assert!(mentions("assign WO-2026-031 to Marco").contains(&(MentionKind::Person, "Marco".to_owned())));
+    assert!(mentions("assign work order 88 to me").contains(&(MentionKind::Person, "me".to_owned())));
+    assert!(mentions("give the job to the 2nd engineer").contains(&(MentionKind::Person, "2nd engineer".to_owned())));
+}
+
+#[test]
+fn polite_and_misspelt_requests_are_understood() {
+    assert_eq!(top("could you please make a work order for generator 2 oil change"), Some("create_work_order"));
+    assert_eq!(top("cretae work order for bow leaking"), Some("create_work_order"));
+    assert_eq!(top("assing task for deck crane"), Some("assign_work_order"));
+}
+
+#[test]
+fn negations_retractions_and_hedges_propose_no_mutation() {
+    for query in
+        ["don't close WO-2026-031 yet", "forget about ordering the filters", "maybe we should create a work order"]
+    {
+        let detection = detect(query);
+        assert!(
+            detection.candidates.iter().all(|c| c.action.side_effect == SideEffect::ReadOnly),
+            "{query}: {:?}",
+            detection.top()
+        );
+    }
+}
+
+#[test]
+fn a_long_paste_is_not_a_request() {
+    let paste = "ERROR engine overheating, create work order ".repeat(50);
+    assert!(detect(&paste).candidates.is_empty());
+}
+
+#[test]
+fn every_rule_names_a_registry_action() {
+    for rule in RULES {
+        assert!(actions::find(rule.action).is_some(), "{}", rule.action);
+    }
+}
+
+#[test]
+fn every_registry_action_can_be_detected() {
+    for action in &actions::ACTIONS {
+        assert!(RULES.iter().any(|r| r.action == action.name), "no rule proposes {}", action.name);
+    }
+}
