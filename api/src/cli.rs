@@ -50,6 +50,11 @@ pub enum Command {
         #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Detect the micro-action of each query read as JSON lines (`{"query": "…"}`) on standard
+    /// input; write one JSON line per query with the top action (or null), its confidence and
+    /// side effect, the other candidates and the mentions. Uses the local detector and needs no
+    /// configuration.
+    Detect,
     /// Planned maintenance.
     Scheduler {
         #[command(subcommand)]
@@ -96,6 +101,16 @@ pub async fn run(cli: Cli) -> ExitCode {
         print!("{}", openapi::spec_json());
         return ExitCode::SUCCESS;
     }
+    if matches!(command, Command::Detect) {
+        let stdin = std::io::stdin().lock();
+        return match crate::search::command::run_local(stdin, std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("pipeline-core detect: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(e) => {
@@ -112,7 +127,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::SeedDemo { password } => seed_demo(&settings, password).await,
         Command::Scheduler { command: SchedulerCommand::Run } => run_scheduler(&settings).await,
-        Command::Openapi => unreachable!("handled before reading settings"),
+        Command::Openapi | Command::Detect => unreachable!("handled before reading settings"),
     };
     match outcome {
         Ok(code) => code,

@@ -12,6 +12,7 @@ pub mod mutation;
 pub mod openapi;
 pub mod routes;
 pub mod scheduler;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
