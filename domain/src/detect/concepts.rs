@@ -77,6 +77,8 @@ pub enum Concept {
     WoRef,
     /// The query opens with a bare noun and a colon (`handover: …`, `new fault: …`).
     Labelled,
+    /// A window of the past: `last month`, `since refit`, `this year`.
+    Period,
     /// Requests this product does not serve (weather, music, translation…).
     OffTopic,
 }

@@ -203,6 +203,9 @@ impl Extractor<'_> {
             };
             let previous = if i > 0 { self.norm(i - 1).to_owned() } else { String::new() };
             let unit = unit_at.map_or_else(|| self.norm(i + 1).to_owned(), str::to_owned);
+            if is_measurement_unit(&unit) {
+                continue;
+            }
             let end = if unit_at.is_some() { i } else { i + 1 };
             let digits = word.chars().filter(char::is_ascii_digit).count();
             if (previous == "barcode" || matches!(digits, 8 | 12 | 13 | 14)) && word.chars().all(|c| c.is_ascii_digit())
@@ -411,6 +414,12 @@ fn glued_unit(word: &str) -> Option<(f64, &'static str)> {
         }
     }
     None
+}
+
+/// `1800 rpm`, `95 C`, `24 V`: a measurement, neither a count nor a reading of hours.
+fn is_measurement_unit(unit: &str) -> bool {
+    matches!(unit, "rpm" | "c" | "f" | "v" | "volts" | "volt" | "bar" | "psi" | "kw" | "kpa" | "a" | "amps" | "degrees")
+        || matches!(unit, "percent" | "knots" | "kts" | "nm" | "mm" | "cm" | "hz" | "kva" | "ppm" | "mv")
 }
 
 fn is_hours_unit(unit: &str) -> bool {

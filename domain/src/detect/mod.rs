@@ -24,6 +24,7 @@ pub use mentions::{Mention, MentionKind};
 pub use text::Span;
 
 use crate::actions::{self, ActionSpec, SideEffect};
+#[allow(clippy::enum_glob_use)] // the rule tables read as sentences of concepts
 use concepts::Concept::*;
 use concepts::Concepts;
 use rules::{RULES, Rule, Verb};
@@ -104,6 +105,17 @@ fn in_context(tokens: &[Token], words: &[&str], i: usize) -> Concepts {
         "open" if next.ends_with('s') && lexicon::word(next).has_any(Concepts::of(&[Fault, WorkOrder])) => {
             Concepts::of(&[Linked])
         }
+        // `open work order on the stabiliser` creates one; `open work order 1203` shows it.
+        "open" if matches!(next, "work" | "wo" | "job" | "ticket") => {
+            let after = if next == "work" { words.get(i + 3) } else { words.get(i + 2) };
+            let noun = if next == "work" { words.get(i + 2).copied().unwrap_or("") } else { next };
+            match after {
+                _ if noun.ends_with('s') => Concepts::of(&[Linked]),
+                Some(word) if word.chars().any(|c| c.is_ascii_digit()) => Concepts::of(&[Show]),
+                Some(_) => Concepts::of(&[Create]),
+                None => Concepts::of(&[Show]),
+            }
+        }
         "open" => Concepts::of(&[Show]),
         // `ME` is the main engine; `me` is the speaker.
         "me" if tokens[i].raw == "ME" || next.chars().all(|c| c.is_ascii_digit()) && !next.is_empty() => {
@@ -171,9 +183,7 @@ impl Shape {
             all.insert(Labelled);
         }
         let first = tokens.first().map_or("", |t| t.norm.as_str());
-        if query.trim_end().ends_with('?')
-            || matches!(first, "is" | "are" | "does" | "do" | "can" | "did" | "has" | "have")
-        {
+        if query.trim_end().ends_with('?') || matches!(first, "is" | "are" | "does" | "do" | "did" | "has" | "have") {
             all.insert(Question);
         }
         let mut head_intents = head.intents();
@@ -211,10 +221,9 @@ fn fit(rule: &Rule, shape: &Shape) -> Option<f32> {
         return None;
     }
     let bonus = match rule.verb {
-        Verb::Either => 0.0,
-        Verb::None if shape.head_intents.is_empty() => 0.0,
-        Verb::None => return None,
-        Verb::Any(verbs) if shape.first_intent.has_any(verbs) => 0.03,
+        Verb::None if !shape.head_intents.is_empty() => return None,
+        Verb::Either | Verb::None => 0.0,
+        Verb::Any(verbs) if shape.first_intent.has_any(verbs) => 0.05,
         Verb::Any(verbs) if shape.head_intents.has_any(verbs) => 0.0,
         Verb::Any(verbs) if shape.tail_intents.has_any(verbs) => -0.06,
         Verb::Any(_) => return None,
@@ -261,5 +270,5 @@ fn free_text(query: &str, tokens: &[Token], meanings: &[Concepts], tail_start: O
     let span = Span { start: first.span.start, end: tokens.last()?.span.end };
     let text: String = query.chars().skip(span.start).take(span.end - span.start).collect();
     let value = text.trim().to_owned();
-    (!value.is_empty()).then(|| Mention { kind: MentionKind::Text, text, span, value, number: None })
+    (!value.is_empty()).then_some(Mention { kind: MentionKind::Text, text, span, value, number: None })
 }

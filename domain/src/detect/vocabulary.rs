@@ -3,247 +3,41 @@
 
 use super::text::Token;
 
+#[rustfmt::skip]
+const STOPWORDS: &[&str] = &[
+    "the", "a", "an", "on", "for", "of", "to", "in", "at", "is", "are", "was", "were", "it", "its", "it's", "this",
+    "that", "these", "those", "with", "from", "by", "my", "me", "i", "i'm", "i've", "i'd", "im", "we", "we're",
+    "our", "us", "you", "your", "please", "pls", "plz", "could", "can", "would", "will", "and", "or", "but", "as",
+    "be", "been", "has", "have", "had", "do", "does", "did", "so", "all", "some", "any", "there", "here", "again",
+    "yet", "today", "now", "just", "then", "than", "up", "out", "into", "onto", "about", "off", "if", "when",
+    "what", "which", "who", "how", "why", "where", "what's", "let's", "hey", "hi", "also", "still", "more", "much",
+    "many", "very", "too", "need", "needs", "want", "like", "should", "them", "they", "their", "him", "her", "his",
+    "she", "he", "one", "ones", "whats", "kindly", "quickly", "asap", "urgently", "thanks", "thank", "via", "per",
+    "into.", "until", "till", "since", "after", "while", "during", "over", "under", "between", "against", "last",
+    "this-week", "week", "month", "year", "yesterday", "tomorrow", "tonight", "morning", "afternoon", "evening",
+    "season", "trip", "charter", "again.", "we've", "ive", "don't", "dont", "not", "no", "yes", "everything",
+    "anything", "something", "list",
+];
+
 /// Words that never belong to a name.
 pub fn is_stopword(word: &str) -> bool {
-    matches!(
-        word,
-        "the"
-            | "a"
-            | "an"
-            | "on"
-            | "for"
-            | "of"
-            | "to"
-            | "in"
-            | "at"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "it"
-            | "its"
-            | "it's"
-            | "this"
-            | "that"
-            | "these"
-            | "those"
-            | "with"
-            | "from"
-            | "by"
-            | "my"
-            | "me"
-            | "i"
-            | "i'm"
-            | "i've"
-            | "i'd"
-            | "im"
-            | "we"
-            | "we're"
-            | "our"
-            | "us"
-            | "you"
-            | "your"
-            | "please"
-            | "pls"
-            | "plz"
-            | "could"
-            | "can"
-            | "would"
-            | "will"
-            | "and"
-            | "or"
-            | "but"
-            | "as"
-            | "be"
-            | "been"
-            | "has"
-            | "have"
-            | "had"
-            | "do"
-            | "does"
-            | "did"
-            | "so"
-            | "all"
-            | "some"
-            | "any"
-            | "there"
-            | "here"
-            | "again"
-            | "yet"
-            | "today"
-            | "now"
-            | "just"
-            | "then"
-            | "than"
-            | "up"
-            | "out"
-            | "into"
-            | "onto"
-            | "about"
-            | "off"
-            | "if"
-            | "when"
-            | "what"
-            | "which"
-            | "who"
-            | "how"
-            | "why"
-            | "where"
-            | "what's"
-            | "let's"
-            | "hey"
-            | "hi"
-            | "also"
-            | "still"
-            | "more"
-            | "much"
-            | "many"
-            | "very"
-            | "too"
-            | "need"
-            | "needs"
-            | "want"
-            | "like"
-            | "should"
-            | "them"
-            | "they"
-            | "their"
-            | "him"
-            | "her"
-            | "his"
-            | "she"
-            | "he"
-            | "one"
-            | "ones"
-            | "whats"
-            | "kindly"
-            | "quickly"
-            | "asap"
-            | "urgently"
-            | "thanks"
-            | "thank"
-            | "via"
-            | "per"
-            | "into."
-            | "until"
-            | "till"
-            | "since"
-            | "after"
-            | "while"
-            | "during"
-            | "over"
-            | "under"
-            | "between"
-            | "against"
-            | "last"
-            | "this-week"
-            | "week"
-            | "month"
-            | "year"
-            | "yesterday"
-            | "tomorrow"
-            | "tonight"
-            | "morning"
-            | "afternoon"
-            | "evening"
-            | "season"
-            | "trip"
-            | "charter"
-            | "again."
-            | "we've"
-            | "ive"
-            | "don't"
-            | "dont"
-            | "not"
-            | "no"
-            | "yes"
-            | "everything"
-            | "anything"
-            | "something"
-            | "list"
-    )
+    STOPWORDS.contains(&word)
 }
+
+#[rustfmt::skip]
+const MODIFIERS: &[&str] = &[
+    "port", "starboard", "stbd", "stb", "sb", "ps", "bow", "stern", "raw", "fresh", "sea", "salt", "fuel", "fire",
+    "main", "aux", "auxiliary", "emergency", "hot", "cold", "high", "low", "forward", "fwd", "aft", "upper",
+    "lower", "deck", "engine", "room", "hydraulic", "tender", "crew", "guest", "water", "transfer", "cooling",
+    "lube", "lubrication", "primary", "secondary", "no1", "no2", "no.1", "no.2", "mtu", "cat", "caterpillar",
+    "kohler", "onan", "cummins", "volvo", "naiad", "lewmar", "maxwell", "dometic", "racor", "yamaha", "zf",
+    "northern", "lights", "alfa", "laval", "sea-recovery", "seakeeper", "victron", "mastervolt", "furuno",
+    "raymarine", "garmin", "webasto", "heinen", "hopman", "azcue", "hamann",
+];
 
 /// Words that qualify a name without being one: sides, positions, systems, makers.
 pub fn is_modifier(word: &str) -> bool {
-    matches!(
-        word,
-        "port"
-            | "starboard"
-            | "stbd"
-            | "stb"
-            | "sb"
-            | "ps"
-            | "bow"
-            | "stern"
-            | "raw"
-            | "fresh"
-            | "sea"
-            | "salt"
-            | "fuel"
-            | "fire"
-            | "main"
-            | "aux"
-            | "auxiliary"
-            | "emergency"
-            | "hot"
-            | "cold"
-            | "high"
-            | "low"
-            | "forward"
-            | "fwd"
-            | "aft"
-            | "upper"
-            | "lower"
-            | "deck"
-            | "engine"
-            | "room"
-            | "hydraulic"
-            | "tender"
-            | "crew"
-            | "guest"
-            | "water"
-            | "transfer"
-            | "cooling"
-            | "lube"
-            | "lubrication"
-            | "primary"
-            | "secondary"
-            | "no1"
-            | "no2"
-            | "no.1"
-            | "no.2"
-            | "mtu"
-            | "cat"
-            | "caterpillar"
-            | "kohler"
-            | "onan"
-            | "cummins"
-            | "volvo"
-            | "naiad"
-            | "lewmar"
-            | "maxwell"
-            | "dometic"
-            | "racor"
-            | "yamaha"
-            | "zf"
-            | "northern"
-            | "lights"
-            | "alfa"
-            | "laval"
-            | "sea-recovery"
-            | "seakeeper"
-            | "victron"
-            | "mastervolt"
-            | "furuno"
-            | "raymarine"
-            | "garmin"
-            | "webasto"
-            | "heinen"
-            | "hopman"
-            | "azcue"
-            | "hamann"
-    )
+    MODIFIERS.contains(&word)
 }
 
 /// `DG2`, `DG-1`, `ME1`, `GEN2`, `CH-1`: a short equipment code.
@@ -265,11 +59,10 @@ fn expand(word: &str) -> Option<&'static str> {
         "dg" | "gen" | "genset" => "generator",
         "me" => "main engine",
         "a/c" | "ac" | "aircon" | "hvac" => "air conditioning",
-        "wm" => "watermaker",
         "stabilizer" | "stabs" | "stab" => "stabiliser",
         "stabilizers" => "stabilisers",
         "aux" => "auxiliary",
-        "ro" | "desalinator" => "watermaker",
+        "wm" | "ro" | "desalinator" => "watermaker",
         "hpu" => "hydraulic power unit",
         "eng" => "engine",
         _ => return None,
