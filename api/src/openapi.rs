@@ -21,6 +21,7 @@ use crate::routes;
     ),
     tags(
         (name = "actions", description = "Micro-actions: everything a user can do from the search bar, by name, with a typed payload, role-gated and offered by a record's state."),
+        (name = "search", description = "The search bar: what a query means (micro-actions with prefilled payloads), the records it names and the records matching its words."),
         (name = "work orders", description = "Planned and corrective work: lifecycle, assignment, hours and checklists."),
         (name = "admin", description = "Platform administration: provisioning and suspending yachts, tenant database state."),
         (name = "audit", description = "The tamper-evident record of every change to the yacht's data."),

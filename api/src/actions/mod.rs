@@ -238,23 +238,20 @@ pub async fn execute_anywhere(
 ) -> Result<Response, ApiError> {
     let yacht = match body.value.context.yacht_id {
         Some(yacht) => YachtId::from_uuid(yacht),
-        None => only_yacht(&state, user).await?,
+        None => only_yacht(&state, user, "context.yacht_id").await?,
     };
     let ctx = TenantCtx::resolve(&state, user.id, yacht).await?;
     exec::execute(&state, &ctx, key, body.fingerprint, body.value).await
 }
 
-async fn only_yacht(state: &AppState, user: AuthUser) -> Result<YachtId, ApiError> {
+/// The caller's only active yacht; several are a 422 on `field`, none a 404.
+pub(crate) async fn only_yacht(state: &AppState, user: AuthUser, field: &str) -> Result<YachtId, ApiError> {
     let memberships = state.directory.memberships(user.id).await?;
     let active: Vec<YachtId> =
         memberships.iter().filter(|m| m.status == MembershipStatus::Active).map(|m| m.yacht_id).collect();
     match active.as_slice() {
         [] => Err(no_such_yacht()),
         [only] => Ok(*only),
-        several => Err(field_error(
-            "context.yacht_id",
-            "required",
-            format!("you belong to {} yachts; say which", several.len()),
-        )),
+        several => Err(field_error(field, "required", format!("you belong to {} yachts; say which", several.len()))),
     }
 }

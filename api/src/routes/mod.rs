@@ -86,4 +86,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::actions::list))
         .routes(routes!(crate::actions::execute))
         .routes(routes!(crate::actions::execute_anywhere))
+        .routes(routes!(crate::search::search_yacht))
+        .routes(routes!(crate::search::search_anywhere))
 }

@@ -1,5 +1,228 @@
-//! The search bar: detection (local rules or an OpenAI-compatible model), entity resolution,
-//! prefilled payloads and full-text search over the yacht's records.
+//! The search bar: detection (local rules), entity resolution, prefilled payloads and full-text
+//! search over the yacht's records.
 
 pub mod command;
 pub mod mentions;
+mod prefill;
+mod resolve;
+
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::State;
+use pms_domain::actions::{self, EntityType, RecordState};
+use pms_domain::detect::{detect, search_terms};
+use pms_domain::ids::YachtId;
+use pms_domain::maintenance::equipment::EquipmentStatus;
+use pms_domain::maintenance::fault::FaultStatus;
+use pms_domain::maintenance::work_order::WorkOrderStatus;
+use pms_infra::tenant::search::{Hit, records_matching};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use self::mentions::MentionView;
+use self::resolve::EntityView;
+use crate::actions::field_error;
+use crate::error::ApiError;
+use crate::extract::{AuthUser, TenantCtx};
+use crate::http::json::ApiJson;
+use crate::state::AppState;
+
+/// Longest query accepted, in characters (a pasted log still gets an answer, without action).
+const MAX_QUERY_CHARS: usize = 4000;
+
+/// What the user typed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchRequest {
+    /// 1 to 4000 characters, not only spaces.
+    pub query: String,
+    /// Ranked records to return: 1 to 50 (default 10).
+    pub limit: Option<u32>,
+    /// For `POST /search`: the yacht, when the caller belongs to several.
+    pub yacht_id: Option<Uuid>,
+}
+
+impl SearchRequest {
+    fn validate(&self) -> Result<i64, ApiError> {
+        if self.query.trim().is_empty() {
+            return Err(field_error("query", "required", "type something to search for".to_owned()));
+        }
+        if self.query.chars().count() > MAX_QUERY_CHARS {
+            return Err(field_error("query", "too_long", format!("at most {MAX_QUERY_CHARS} characters")));
+        }
+        match self.limit.unwrap_or(10) {
+            limit @ 1..=50 => Ok(i64::from(limit)),
+            _ => Err(field_error("limit", "out_of_range", "must be 1 to 50".to_owned())),
+        }
+    }
+}
+
+/// An action the query may mean.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DetectedAction {
+    pub action: &'static str,
+    pub label: &'static str,
+    /// 0 to 1.
+    pub confidence: f32,
+    /// `read_only`, `mutation_light` or `mutation_heavy`.
+    pub side_effect: &'static str,
+    /// Whether the caller's role may run it.
+    pub allowed: bool,
+    /// The payload as far as the query fills it, ready for `…/actions/execute`.
+    #[schema(value_type = Object)]
+    pub prefill: Map<String, Value>,
+    /// Required payload fields the query did not fill.
+    pub missing_fields: Vec<String>,
+}
+
+/// A record the query's words found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResult {
+    /// `equipment`, `fault`, `work_order` or `part`.
+    pub entity_type: String,
+    pub id: Uuid,
+    pub title: String,
+    pub score: f64,
+    /// The actions the caller may run on it in its current state.
+    pub actions: Vec<&'static str>,
+}
+
+/// Where the time went, in milliseconds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Timings {
+    pub detect: f64,
+    pub resolve: f64,
+    pub search: f64,
+    pub total: f64,
+}
+
+/// What the search bar makes of a query.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    pub query: String,
+    /// Which detector answered: `local`.
+    pub detector: &'static str,
+    /// Best first; empty when the query asks for nothing this product does.
+    pub actions: Vec<DetectedAction>,
+    /// Records the query names (several for one span when it is ambiguous).
+    pub entities: Vec<EntityView>,
+    /// Everything the detector read in the query.
+    pub mentions: Vec<MentionView>,
+    pub results: Vec<SearchResult>,
+    pub timing_ms: Timings,
+}
+
+fn millis(since: Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 1e6).round() / 1e3
+}
+
+async fn search(ctx: &TenantCtx, request: &SearchRequest) -> Result<SearchResponse, ApiError> {
+    let limit = request.validate()?;
+    let started = Instant::now();
+    let detection = detect(&request.query);
+    let terms = if detection.guards.pasted { Vec::new() } else { search_terms(&request.query) };
+    let detect_ms = millis(started);
+    let resolving = Instant::now();
+    let mut tx = ctx.store.begin().await?;
+    let resolved = resolve::resolve(&mut tx, &detection).await?;
+    let resolve_ms = millis(resolving);
+    let searching = Instant::now();
+    let hits = records_matching(&mut tx, &terms, limit).await?;
+    tx.commit().await?;
+    let search_ms = millis(searching);
+    let actions = detection
+        .candidates
+        .iter()
+        .map(|candidate| {
+            let spec = candidate.action;
+            let (prefill, missing_fields) = prefill::prefill(spec, &request.query, &detection, &resolved, ctx.user);
+            DetectedAction {
+                action: spec.name,
+                label: spec.label,
+                confidence: (candidate.confidence * 100.0).round() / 100.0,
+                side_effect: spec.side_effect.as_str(),
+                allowed: spec.allowed_for(ctx.role),
+                prefill,
+                missing_fields,
+            }
+        })
+        .collect();
+    Ok(SearchResponse {
+        query: request.query.clone(),
+        detector: "local",
+        actions,
+        entities: resolved.entities,
+        mentions: detection.mentions.iter().map(MentionView::from).collect(),
+        results: hits.into_iter().map(|hit| result(ctx, hit)).collect(),
+        timing_ms: Timings { detect: detect_ms, resolve: resolve_ms, search: search_ms, total: millis(started) },
+    })
+}
+
+fn result(ctx: &TenantCtx, hit: Hit) -> SearchResult {
+    let status = hit.status.as_deref().unwrap_or("");
+    let state = match hit.entity_type.as_str() {
+        "equipment" => EquipmentStatus::parse(status).ok().map(|s| (EntityType::Equipment, RecordState::Equipment(s))),
+        "fault" => FaultStatus::parse(status).ok().map(|s| (EntityType::Fault, RecordState::Fault(s))),
+        "work_order" => WorkOrderStatus::parse(status).ok().map(|s| (EntityType::WorkOrder, RecordState::WorkOrder(s))),
+        "part" => Some((EntityType::Part, RecordState::Stateless)),
+        _ => None,
+    };
+    let actions = state.map_or_else(Vec::new, |(entity, state)| {
+        actions::offered_for(ctx.role, entity, state).map(|spec| spec.name).collect()
+    });
+    SearchResult {
+        entity_type: hit.entity_type,
+        id: hit.id,
+        title: hit.title,
+        score: (hit.score * 1000.0).round() / 1000.0,
+        actions,
+    }
+}
+
+/// Search the yacht: the micro-actions the query may mean, with payloads prefilled from the
+/// records it names, those records, and the yacht's records matching its words.
+///
+/// Nothing is executed: run a proposed action with `POST …/actions/execute`.
+#[utoipa::path(
+    post,
+    path = "/v1/yachts/{yacht_id}/search",
+    tag = "search",
+    security(("bearer" = [])),
+    params(("yacht_id" = Uuid, Path, description = "The yacht.")),
+    request_body = SearchRequest,
+    responses((status = OK, description = "Detected actions, resolved entities and ranked records.", body = SearchResponse)),
+)]
+pub async fn search_yacht(
+    ctx: TenantCtx,
+    ApiJson(request): ApiJson<SearchRequest>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    if request.yacht_id.is_some_and(|y| y != ctx.yacht.as_uuid()) {
+        return Err(field_error("yacht_id", "mismatch", "must be the yacht in the path, or omitted".to_owned()));
+    }
+    Ok(Json(search(&ctx, &request).await?))
+}
+
+/// Search the yacht in `yacht_id`, or the caller's only yacht (the earlier product's route).
+#[utoipa::path(
+    post,
+    path = "/search",
+    tag = "search",
+    security(("bearer" = [])),
+    request_body = SearchRequest,
+    responses((status = OK, description = "Detected actions, resolved entities and ranked records.", body = SearchResponse)),
+)]
+pub async fn search_anywhere(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(request): ApiJson<SearchRequest>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let yacht = match request.yacht_id {
+        Some(yacht) => YachtId::from_uuid(yacht),
+        None => crate::actions::only_yacht(&state, user, "yacht_id").await?,
+    };
+    let ctx = TenantCtx::resolve(&state, user.id, yacht).await?;
+    Ok(Json(search(&ctx, &request).await?))
+}

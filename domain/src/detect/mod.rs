@@ -79,6 +79,33 @@ pub fn detect(query: &str) -> Detection {
     Detection { candidates, mentions, guards }
 }
 
+/// The words of a query worth looking records up by: names, codes, symptoms and other content
+/// words, with abbreviations expanded and plurals made singular (`used 2 oil filters on DG2` →
+/// `oil filter generator 2`). Request verbs and stop words are left out. Letters and digits only.
+pub fn search_terms(query: &str) -> Vec<String> {
+    const MAX_TERMS: usize = 12;
+    let tokens = text::tokenize(query);
+    let meanings = meanings(&tokens);
+    let naming = Concepts::of(&[Equipment, Item, PartWord, Fault, Symptom, Maintenance, Details]);
+    let mut terms: Vec<String> = Vec::new();
+    for (token, meaning) in tokens.iter().zip(&meanings) {
+        let request_word = !meaning.intents().is_empty() && !meaning.has_any(naming);
+        if request_word || vocabulary::is_stopword(&token.norm) || meaning.has(Question) {
+            continue;
+        }
+        for word in vocabulary::canonical_phrase(std::slice::from_ref(token)).split(|c: char| !c.is_alphanumeric()) {
+            let word = match word.strip_suffix('s') {
+                Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem,
+                _ => word,
+            };
+            if !word.is_empty() && !terms.iter().any(|t| t == word) && terms.len() < MAX_TERMS {
+                terms.push(word.to_owned());
+            }
+        }
+    }
+    terms
+}
+
 /// What each token means, phrases first. Words inside a phrase mean nothing on their own.
 fn meanings(tokens: &[Token]) -> Vec<Concepts> {
     let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();

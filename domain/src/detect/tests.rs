@@ -100,3 +100,10 @@ fn every_registry_action_can_be_detected() {
         assert!(RULES.iter().any(|r| r.action == action.name), "no rule proposes {}", action.name);
     }
 }
+
+#[test]
+fn search_terms_keep_names_and_drop_requests() {
+    assert_eq!(search_terms("used 2 oil filters on DG2"), ["2", "oil", "filter", "generator"]);
+    assert_eq!(search_terms("show me the stbd main"), ["starboard", "main", "engine"]);
+    assert!(search_terms("'; DROP TABLE faults; --").iter().all(|t| t.chars().all(char::is_alphanumeric)));
+}

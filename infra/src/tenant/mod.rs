@@ -12,6 +12,7 @@ pub mod part;
 pub mod purchase;
 pub mod router;
 pub mod schedule;
+pub mod search;
 pub mod servers;
 pub mod store;
 pub mod tx;

@@ -17,6 +17,7 @@ mod parts;
 mod provisioning;
 mod render;
 mod schedules;
+mod search;
 mod system;
 mod tenant_router;
 mod work_orders;
