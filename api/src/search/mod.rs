@@ -11,7 +11,7 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::State;
 use pms_domain::actions::{self, EntityType, RecordState};
-use pms_domain::detect::{detect, search_terms};
+use pms_domain::detect::detect;
 use pms_domain::ids::YachtId;
 use pms_domain::maintenance::equipment::EquipmentStatus;
 use pms_domain::maintenance::fault::FaultStatus;
@@ -123,14 +123,13 @@ async fn search(ctx: &TenantCtx, request: &SearchRequest) -> Result<SearchRespon
     let limit = request.validate()?;
     let started = Instant::now();
     let detection = detect(&request.query);
-    let terms = if detection.guards.pasted { Vec::new() } else { search_terms(&request.query) };
     let detect_ms = millis(started);
     let resolving = Instant::now();
     let mut tx = ctx.store.begin().await?;
     let resolved = resolve::resolve(&mut tx, &detection).await?;
     let resolve_ms = millis(resolving);
     let searching = Instant::now();
-    let hits = records_matching(&mut tx, &terms, limit).await?;
+    let hits = records_matching(&mut tx, &detection.terms, limit).await?;
     tx.commit().await?;
     let search_ms = millis(searching);
     let actions = detection

@@ -384,7 +384,8 @@ fn reference_number(word: &str, prefix: &str) -> Option<String> {
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     (!rest.is_empty()
         && is_reference_digits(rest)
-        && (rest.len() < word.len() - 1 || prefix != "f" || word.contains('-')))
+        // `f-88` is a fault reference; `f88` could be anything.
+        && (prefix != "f" || word.contains('-')))
     .then(|| rest.to_owned())
 }
 

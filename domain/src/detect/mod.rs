@@ -51,6 +51,8 @@ pub struct Detection {
     pub candidates: Vec<Candidate>,
     pub mentions: Vec<Mention>,
     pub guards: Guards,
+    /// The words to look records up by (see [`search_terms`]); none for a paste.
+    pub terms: Vec<String>,
 }
 
 impl Detection {
@@ -76,19 +78,23 @@ pub fn detect(query: &str) -> Detection {
         mentions.push(text);
     }
     let candidates = if guards.silences() || shape.all.has(OffTopic) { Vec::new() } else { score(&shape, guards) };
-    Detection { candidates, mentions, guards }
+    let terms = if guards.pasted { Vec::new() } else { terms(&tokens, &meanings) };
+    Detection { candidates, mentions, guards, terms }
 }
 
 /// The words of a query worth looking records up by: names, codes, symptoms and other content
 /// words, with abbreviations expanded and plurals made singular (`used 2 oil filters on DG2` →
 /// `oil filter generator 2`). Request verbs and stop words are left out. Letters and digits only.
 pub fn search_terms(query: &str) -> Vec<String> {
-    const MAX_TERMS: usize = 12;
     let tokens = text::tokenize(query);
-    let meanings = meanings(&tokens);
+    terms(&tokens, &meanings(&tokens))
+}
+
+fn terms(tokens: &[Token], meanings: &[Concepts]) -> Vec<String> {
+    const MAX_TERMS: usize = 12;
     let naming = Concepts::of(&[Equipment, Item, PartWord, Fault, Symptom, Maintenance, Details]);
     let mut terms: Vec<String> = Vec::new();
-    for (token, meaning) in tokens.iter().zip(&meanings) {
+    for (token, meaning) in tokens.iter().zip(meanings) {
         let request_word = !meaning.intents().is_empty() && !meaning.has_any(naming);
         if request_word || vocabulary::is_stopword(&token.norm) || meaning.has(Question) {
             continue;

@@ -120,13 +120,12 @@ async fn records_are_ranked_with_the_actions_their_state_allows() {
     let first = &results[0];
     assert_eq!(first["entity_type"], "equipment");
     assert!(first["title"].as_str().expect("title").contains("Generator"), "{first}");
-    assert!(
-        first["actions"].as_array().expect("actions").contains(&json!("report_fault"))
-            || first["actions"].as_array().expect("actions").contains(&json!("view_equipment_details"))
-    );
-    for result in results {
-        assert!(result["score"].as_f64().is_some());
-    }
+    let actions = first["actions"].as_array().expect("actions");
+    assert!(actions.contains(&json!("view_equipment_details")), "{actions:?}");
+    assert!(!actions.contains(&json!("report_fault")), "not done to an existing record: {actions:?}");
+    assert!(!actions.contains(&json!("start_work_order")), "a work order's action on equipment: {actions:?}");
+    let scores: Vec<f64> = results.iter().map(|r| r["score"].as_f64().expect("score")).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
 }
 
 #[tokio::test]
