@@ -12,6 +12,8 @@ mod concepts;
 mod guards;
 mod lexicon;
 mod mentions;
+mod model;
+mod redact;
 mod rules;
 mod text;
 mod vocabulary;
@@ -21,6 +23,8 @@ mod tests;
 
 pub use guards::{Guards, MAX_REQUEST_CHARS};
 pub use mentions::{Mention, MentionKind};
+pub use model::{MODEL_MENTION_KINDS, ModelAnswer, ModelMention, NO_ACTION, UntrustedAnswer, adopt};
+pub use redact::redact;
 pub use text::Span;
 
 use crate::actions::{self, ActionSpec, SideEffect};
