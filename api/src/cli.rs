@@ -14,9 +14,12 @@ use pms_infra::auth::passwords::Argon2Passwords;
 use pms_infra::master::admins::{AdminUpsert, upsert_platform_admin};
 use rand::distr::{Alphanumeric, SampleString};
 
-use crate::config::Settings;
+use crate::config::{DetectorMode, Settings};
+use crate::search::command as search_command;
+use crate::search::detector::Detector;
 use crate::startup::{Application, prepare_master, shutdown_signal, tenant_servers};
 use crate::{openapi, telemetry};
+use pms_domain::identity::Role;
 
 /// Backend of a yacht Planned Maintenance System.
 ///
@@ -52,9 +55,23 @@ pub enum Command {
     },
     /// Detect the micro-action of each query read as JSON lines (`{"query": "…"}`) on standard
     /// input; write one JSON line per query with the top action (or null), its confidence and
-    /// side effect, the other candidates and the mentions. Uses the local detector and needs no
-    /// configuration.
-    Detect,
+    /// side effect, the other candidates, the mentions and which detector answered. Uses the
+    /// local detector and needs no configuration, unless `--llm` asks for the configured model.
+    Detect {
+        /// Ask the model configured by `OPENAI_API_KEY` / `OPENAI_BASE_URL` / `OPENAI_MODEL`, with the
+        /// local detector as the fallback (`DETECTOR_LLM_TIMEOUT_MS` applies).
+        #[arg(long, conflicts_with = "latency")]
+        llm: bool,
+        /// The role whose actions the model may choose from.
+        #[arg(long, default_value = "captain", value_parser = parse_role)]
+        role: Role,
+        /// Instead of answers, print the local detector's latency per query (p50/p90/p99/max)
+        /// over this many rounds of the input.
+        #[arg(long, value_name = "ROUNDS")]
+        latency: Option<usize>,
+        #[command(subcommand)]
+        command: Option<DetectCommand>,
+    },
     /// Planned maintenance.
     Scheduler {
         #[command(subcommand)]
@@ -65,6 +82,21 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum DetectCommand {
+    /// Write the searches users gave a verdict on (`POST …/search/{id}/feedback`) as JSON lines:
+    /// the redacted query, `expected` (the action they ran or meant), the outcome, what was
+    /// proposed and by which detector. Every active yacht, or the one given.
+    Export {
+        #[arg(long)]
+        yacht: Option<uuid::Uuid>,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw).ok_or_else(|| format!("not a role: {raw}"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
@@ -101,15 +133,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         print!("{}", openapi::spec_json());
         return ExitCode::SUCCESS;
     }
-    if matches!(command, Command::Detect) {
-        let stdin = std::io::stdin().lock();
-        return match crate::search::command::run_local(stdin, std::io::stdout().lock()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("pipeline-core detect: {e}");
-                ExitCode::FAILURE
-            }
-        };
+    if let Command::Detect { llm: false, role, latency, command: None } = command {
+        return detect_locally(role, latency).await;
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
@@ -127,7 +152,11 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::SeedDemo { password } => seed_demo(&settings, password).await,
         Command::Scheduler { command: SchedulerCommand::Run } => run_scheduler(&settings).await,
-        Command::Openapi | Command::Detect => unreachable!("handled before reading settings"),
+        Command::Detect { command: Some(DetectCommand::Export { yacht }), .. } => {
+            export_searches(&settings, yacht).await
+        }
+        Command::Detect { role, .. } => detect_with_model(&settings, role).await,
+        Command::Openapi => unreachable!("handled before reading settings"),
     };
     match outcome {
         Ok(code) => code,
@@ -137,6 +166,45 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `detect` and `detect --latency`: the local rules, no configuration needed.
+async fn detect_locally(role: Role, latency: Option<usize>) -> ExitCode {
+    let stdin = std::io::stdin().lock();
+    let outcome = match latency {
+        Some(rounds) => search_command::latency(stdin, rounds.max(1)).map(|summary| println!("{summary}")),
+        None => search_command::run(stdin, std::io::stdout().lock(), &Detector::local(), role).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pipeline-core detect: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn detect_with_model(settings: &Settings, role: Role) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        settings.llm.detector == DetectorMode::Llm,
+        "detect --llm needs OPENAI_API_KEY or OPENAI_BASE_URL (and DETECTOR not set to local)"
+    );
+    let detector = Detector::from_settings(&settings.llm);
+    search_command::run(std::io::stdin().lock(), std::io::stdout().lock(), &detector, role).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export_searches(settings: &Settings, yacht: Option<uuid::Uuid>) -> anyhow::Result<ExitCode> {
+    let master = prepare_master(settings).await?;
+    let registry = PgYachtRegistry::new(master.pool().clone());
+    let router = TenantRouter::new(tenant_servers(settings)?, settings.tenancy.limits);
+    let (written, failures) = search_command::export(&registry, &router, yacht, std::io::stdout().lock()).await?;
+    router.close().await;
+    for failure in &failures {
+        eprintln!("{failure}");
+    }
+    eprintln!("exported {written} labelled searches");
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {

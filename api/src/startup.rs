@@ -23,6 +23,7 @@ use tokio::net::TcpListener;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{HttpSettings, Settings};
+use crate::search::detector::Detector;
 use crate::state::AppState;
 use crate::{http, openapi, routes, telemetry};
 
@@ -120,6 +121,7 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
         registry: PgYachtRegistry::new(pool.clone()),
         members: PgMemberStore::new(pool),
         provisioner: PgTenantProvisioner::new(servers),
+        detector: Arc::new(Detector::from_settings(&settings.llm)),
     }
 }
 

@@ -13,6 +13,8 @@ use pms_infra::master::members::PgMemberStore;
 use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
 use pms_infra::tenant::router::TenantRouter;
 
+use crate::search::detector::Detector;
+
 /// The sign-in use cases over their production adapters.
 pub type Auth = AuthService<PgAuthStore, Argon2Passwords, JwtTokens>;
 
@@ -30,4 +32,6 @@ pub struct AppState {
     pub registry: PgYachtRegistry,
     pub provisioner: PgTenantProvisioner,
     pub members: PgMemberStore,
+    /// The search bar's detector: local rules, or a model with the rules as fallback.
+    pub detector: Arc<Detector>,
 }

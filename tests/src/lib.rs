@@ -2,6 +2,8 @@
 //! `pipeline-core` binary, each against its own freshly created databases on the PostgreSQL
 //! server named by `TEST_DATABASE_URL` (`make test` starts a private one).
 
+pub mod fake_llm;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Once;

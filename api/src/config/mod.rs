@@ -43,6 +43,26 @@ pub struct LlmSettings {
     pub api_key: Option<SecretString>,
     pub base_url: Option<Url>,
     pub model: String,
+    /// Which detector the search bar uses.
+    pub detector: DetectorMode,
+    /// How long the search bar waits for the model before answering from the local detector.
+    pub timeout: Duration,
+}
+
+/// `DETECTOR`: which detector reads search queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetectorMode {
+    /// The local rules only: nothing leaves the service.
+    Local,
+    /// The model, with the local rules as the fallback.
+    Llm,
+}
+
+impl LlmSettings {
+    /// Whether a model is configured at all.
+    pub fn configured(&self) -> bool {
+        self.api_key.is_some() || self.base_url.is_some()
+    }
 }
 
 /// HTTP server limits.
@@ -263,10 +283,31 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
                     .ok_or_else(|| ConfigError::new("OPENAI_BASE_URL", "must be an http(s) URL"))
             })
             .transpose()?;
+        let api_key = self.var("OPENAI_API_KEY").map(SecretString::from);
+        let configured = api_key.is_some() || base_url.is_some();
+        let detector = match self.var("DETECTOR").as_deref() {
+            Some("local") => DetectorMode::Local,
+            None | Some("auto") => {
+                if configured {
+                    DetectorMode::Llm
+                } else {
+                    DetectorMode::Local
+                }
+            }
+            Some("llm") if configured => DetectorMode::Llm,
+            Some("llm") => {
+                return Err(ConfigError::new("DETECTOR", "llm needs OPENAI_API_KEY or OPENAI_BASE_URL"));
+            }
+            Some(other) => {
+                return Err(ConfigError::new("DETECTOR", format!("expected local, llm or auto, got {other:?}")));
+            }
+        };
         Ok(LlmSettings {
-            api_key: self.var("OPENAI_API_KEY").map(SecretString::from),
+            api_key,
             base_url,
             model: self.var("OPENAI_MODEL").unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned()),
+            detector,
+            timeout: Duration::from_millis(self.positive("DETECTOR_LLM_TIMEOUT_MS", 1500)?),
         })
     }
 

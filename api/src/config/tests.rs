@@ -58,6 +58,9 @@ fn each_bad_value_names_its_variable() {
         ("REFRESH_TOKEN_TTL_DAYS", "0"),
         ("SUPABASE_JWT_SECRET", "short"),
         ("CORS_ALLOWED_ORIGINS", "https://ok.example,javascript:alert(1)"),
+        ("DETECTOR", "magic"),
+        ("DETECTOR", "llm"),
+        ("DETECTOR_LLM_TIMEOUT_MS", "0"),
     ];
     for (variable, value) in cases {
         let err = settings(&[(variable, value)]).expect_err(&format!("{variable}={value} must be refused"));
@@ -96,4 +99,16 @@ fn named_tenant_servers_are_parsed_in_order() {
 fn a_pool_cannot_be_bigger_than_the_budget() {
     let err = settings(&[("TENANT_CONNECTION_BUDGET", "4"), ("TENANT_POOL_SIZE", "5")]).expect_err("refused");
     assert_eq!(err.variable, "TENANT_POOL_SIZE");
+}
+
+#[test]
+fn the_detector_uses_a_model_only_when_one_is_configured() {
+    assert_eq!(settings(&[]).expect("valid").llm.detector, DetectorMode::Local);
+    let with_key = settings(&[("OPENAI_API_KEY", "sk-test")]).expect("valid");
+    assert_eq!(with_key.llm.detector, DetectorMode::Llm);
+    assert_eq!(with_key.llm.timeout, Duration::from_millis(1500));
+    let ollama = settings(&[("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"), ("DETECTOR", "auto")]).expect("valid");
+    assert_eq!(ollama.llm.detector, DetectorMode::Llm);
+    let pinned = settings(&[("OPENAI_API_KEY", "sk-test"), ("DETECTOR", "local")]).expect("valid");
+    assert_eq!(pinned.llm.detector, DetectorMode::Local);
 }

@@ -88,4 +88,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::actions::execute_anywhere))
         .routes(routes!(crate::search::search_yacht))
         .routes(routes!(crate::search::search_anywhere))
+        .routes(routes!(crate::search::feedback::feedback))
 }

@@ -1,7 +1,11 @@
-//! The search bar: detection (local rules), entity resolution, prefilled payloads and full-text
-//! search over the yacht's records.
+//! The search bar: detection (local rules, or a language model checked against them), entity
+//! resolution, prefilled payloads, full-text search over the yacht's records, and the search
+//! log with the user's feedback.
 
+mod cache;
 pub mod command;
+pub mod detector;
+pub mod feedback;
 pub mod mentions;
 mod prefill;
 mod resolve;
@@ -11,12 +15,13 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::State;
 use pms_domain::actions::{self, EntityType, RecordState};
-use pms_domain::detect::detect;
+use pms_domain::detect::redact;
 use pms_domain::ids::YachtId;
 use pms_domain::maintenance::equipment::EquipmentStatus;
 use pms_domain::maintenance::fault::FaultStatus;
 use pms_domain::maintenance::work_order::WorkOrderStatus;
 use pms_infra::tenant::search::{Hit, records_matching};
+use pms_infra::tenant::search_log::{self, SearchRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -102,8 +107,11 @@ pub struct Timings {
 /// What the search bar makes of a query.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
+    /// This search in the search log: send the user's verdict to `…/search/{search_id}/feedback`.
+    pub search_id: Uuid,
     pub query: String,
-    /// Which detector answered: `local`.
+    /// Which detector answered: `local` (the rules), `llm` (the model), `cache` (the model's
+    /// earlier answer to the same query) or `fallback` (the model failed; the rules answered).
     pub detector: &'static str,
     /// Best first; empty when the query asks for nothing this product does.
     pub actions: Vec<DetectedAction>,
@@ -119,10 +127,10 @@ fn millis(since: Instant) -> f64 {
     (since.elapsed().as_secs_f64() * 1e6).round() / 1e3
 }
 
-async fn search(ctx: &TenantCtx, request: &SearchRequest) -> Result<SearchResponse, ApiError> {
+async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> Result<SearchResponse, ApiError> {
     let limit = request.validate()?;
     let started = Instant::now();
-    let detection = detect(&request.query);
+    let (detection, source) = state.detector.detect(&request.query, ctx.role).await;
     let detect_ms = millis(started);
     let resolving = Instant::now();
     let mut tx = ctx.store.begin().await?;
@@ -130,9 +138,8 @@ async fn search(ctx: &TenantCtx, request: &SearchRequest) -> Result<SearchRespon
     let resolve_ms = millis(resolving);
     let searching = Instant::now();
     let hits = records_matching(&mut tx, &detection.terms, limit).await?;
-    tx.commit().await?;
     let search_ms = millis(searching);
-    let actions = detection
+    let actions: Vec<DetectedAction> = detection
         .candidates
         .iter()
         .map(|candidate| {
@@ -149,15 +156,44 @@ async fn search(ctx: &TenantCtx, request: &SearchRequest) -> Result<SearchRespon
             }
         })
         .collect();
+    let search_id = Uuid::now_v7();
+    log_search(&mut tx, ctx, search_id, &request.query, source.as_str(), &actions, started).await?;
+    tx.commit().await?;
     Ok(SearchResponse {
+        search_id,
         query: request.query.clone(),
-        detector: "local",
+        detector: source.as_str(),
         actions,
         entities: resolved.entities,
         mentions: detection.mentions.iter().map(MentionView::from).collect(),
         results: hits.into_iter().map(|hit| result(ctx, hit)).collect(),
         timing_ms: Timings { detect: detect_ms, resolve: resolve_ms, search: search_ms, total: millis(started) },
     })
+}
+
+/// Keeps the search, redacted, for the learning loop.
+async fn log_search(
+    tx: &mut pms_infra::tenant::tx::TenantTx,
+    ctx: &TenantCtx,
+    id: Uuid,
+    query: &str,
+    detector: &str,
+    actions: &[DetectedAction],
+    started: Instant,
+) -> Result<(), ApiError> {
+    let redacted = redact(query);
+    let record = SearchRecord {
+        id,
+        user: ctx.user,
+        role: ctx.role.as_str(),
+        query: &redacted,
+        detector,
+        proposed: actions.first().map(|a| (a.action, a.confidence.clamp(0.0, 1.0))),
+        alternatives: actions.iter().skip(1).map(|a| a.action).collect(),
+        latency_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
+    };
+    search_log::record(tx, &record).await?;
+    Ok(())
 }
 
 fn result(ctx: &TenantCtx, hit: Hit) -> SearchResult {
@@ -195,13 +231,14 @@ fn result(ctx: &TenantCtx, hit: Hit) -> SearchResult {
     responses((status = OK, description = "Detected actions, resolved entities and ranked records.", body = SearchResponse)),
 )]
 pub async fn search_yacht(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiJson(request): ApiJson<SearchRequest>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     if request.yacht_id.is_some_and(|y| y != ctx.yacht.as_uuid()) {
         return Err(field_error("yacht_id", "mismatch", "must be the yacht in the path, or omitted".to_owned()));
     }
-    Ok(Json(search(&ctx, &request).await?))
+    Ok(Json(search(&state, &ctx, &request).await?))
 }
 
 /// Search the yacht in `yacht_id`, or the caller's only yacht (the earlier product's route).
@@ -223,5 +260,5 @@ pub async fn search_anywhere(
         None => crate::actions::only_yacht(&state, user, "yacht_id").await?,
     };
     let ctx = TenantCtx::resolve(&state, user.id, yacht).await?;
-    Ok(Json(search(&ctx, &request).await?))
+    Ok(Json(search(&state, &ctx, &request).await?))
 }

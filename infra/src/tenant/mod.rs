@@ -13,6 +13,7 @@ pub mod purchase;
 pub mod router;
 pub mod schedule;
 pub mod search;
+pub mod search_log;
 pub mod servers;
 pub mod store;
 pub mod tx;

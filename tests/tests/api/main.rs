@@ -18,6 +18,8 @@ mod provisioning;
 mod render;
 mod schedules;
 mod search;
+mod search_llm;
+mod search_log;
 mod system;
 mod tenant_router;
 mod work_orders;

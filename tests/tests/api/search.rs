@@ -10,23 +10,30 @@ use pms_domain::maintenance::Actor;
 use pms_domain::tenancy::{DatabaseName, ServerKey};
 use pms_infra::tenant::router::{RouterLimits, TenantLocation, TenantRouter};
 use pms_infra::tenant::store::TenantStore;
-use pms_tests::{TestApp, TestYacht, problem, spawn_app, test_tenant_servers};
+use pms_tests::{TestApp, TestYacht, problem, spawn_app_with, test_tenant_servers};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-struct Demo {
-    app: TestApp,
-    chief: String,
-    aurora: String,
-    deckhand: String,
+pub(crate) struct Demo {
+    pub(crate) app: TestApp,
+    pub(crate) chief: String,
+    pub(crate) aurora: String,
+    /// Aurora's tenant database, to check what was (not) written.
+    pub(crate) aurora_database: String,
+    pub(crate) deckhand: String,
     /// A second yacht, with her own captain and no equipment.
-    other: TestYacht,
+    pub(crate) other: TestYacht,
 }
 
 /// A yacht with M/Y Aurora's demo maintenance data (154 equipment items, 396 parts, faults, work
 /// orders), seeded through the same code as `pipeline-core seed-demo` into a yacht of its own.
 async fn demo() -> Demo {
-    let app = spawn_app().await;
+    demo_with(|_| {}).await
+}
+
+/// [`demo`] with the app's environment adjusted first.
+pub(crate) async fn demo_with(adjust: impl FnOnce(&mut std::collections::HashMap<String, String>)) -> Demo {
+    let app = spawn_app_with(adjust).await;
     let (yacht, _) = app.yacht_with_chief("Aurora").await;
     let email = format!("chief-{}@yacht.test", Uuid::new_v4().simple());
     let (chief, chief_id) = app.add_member(&yacht, &email, "chief_engineer").await;
@@ -53,14 +60,18 @@ async fn demo() -> Demo {
     tx.commit().await.expect("commit");
     router.close().await;
     let other = app.yacht_with_captain("Borealis").await;
-    Demo { app, chief, aurora: yacht.id.clone(), deckhand, other }
+    Demo { app, chief, aurora: yacht.id.clone(), aurora_database: yacht.database.clone(), deckhand, other }
 }
 
 impl Demo {
-    async fn search(&self, query: &str) -> Value {
+    pub(crate) async fn search(&self, query: &str) -> Value {
+        self.search_as(&self.chief, query).await
+    }
+
+    pub(crate) async fn search_as(&self, token: &str, query: &str) -> Value {
         let response = self
             .app
-            .post_json(&format!("/v1/yachts/{}/search", self.aurora), &json!({ "query": query }), Some(&self.chief))
+            .post_json(&format!("/v1/yachts/{}/search", self.aurora), &json!({ "query": query }), Some(token))
             .await;
         assert_eq!(response.status(), 200, "{query}");
         response.json().await.expect("json")

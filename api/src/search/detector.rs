@@ -1,0 +1,117 @@
+//! Which detector reads a query: the local rules always, and the configured language model when
+//! there is one — asked with the query redacted, its answer checked and cached by role, and the
+//! local rules answering whenever it fails, times out or says something it may not.
+
+use std::time::{Duration, Instant};
+
+use pms_domain::actions;
+use pms_domain::detect::{Detection, ModelAnswer, adopt, detect, redact};
+use pms_domain::identity::Role;
+use pms_infra::llm::{LlmConfig, LlmDetector};
+use secrecy::ExposeSecret;
+
+use super::cache::TtlCache;
+use crate::config::{DetectorMode, LlmSettings};
+
+/// Answers kept, and for how long: a crew asks the same few things over and over.
+const CACHE_ENTRIES: usize = 10_000;
+const CACHE_TTL: Duration = Duration::from_secs(15 * 60);
+
+/// Who answered a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The local rules (no model configured, or the query never leaves: a paste).
+    Local,
+    /// The model, just now.
+    Llm,
+    /// The model's earlier answer to the same query and role.
+    Cache,
+    /// The model failed; the local rules answered.
+    Fallback,
+}
+
+impl Source {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Local => "local",
+            Self::Llm => "llm",
+            Self::Cache => "cache",
+            Self::Fallback => "fallback",
+        }
+    }
+}
+
+/// The search bar's detector.
+#[derive(Debug)]
+pub struct Detector {
+    model: Option<LlmDetector>,
+    cache: TtlCache<(Role, String), ModelAnswer>,
+}
+
+impl Detector {
+    /// The local rules only.
+    pub fn local() -> Self {
+        Self { model: None, cache: TtlCache::new(1, CACHE_TTL) }
+    }
+
+    pub fn from_settings(settings: &LlmSettings) -> Self {
+        if settings.detector == DetectorMode::Local {
+            return Self::local();
+        }
+        let config = LlmConfig {
+            base_url: settings.base_url.as_ref().map(|url| url.as_str().trim_end_matches('/').to_owned()),
+            api_key: settings.api_key.as_ref().map(|key| key.expose_secret().to_owned().into()),
+            model: settings.model.clone(),
+            timeout: settings.timeout,
+        };
+        Self { model: Some(LlmDetector::new(&config)), cache: TtlCache::new(CACHE_ENTRIES, CACHE_TTL) }
+    }
+
+    /// Detects what `query` asks of a member with `role`.
+    pub async fn detect(&self, query: &str, role: Role) -> (Detection, Source) {
+        let local = detect(query);
+        let Some(model) = &self.model else { return (local, Source::Local) };
+        // A pasted log or document is not a request, and is not sent anywhere.
+        if local.guards.pasted {
+            return (local, Source::Local);
+        }
+        let redacted = redact(query);
+        let key = (role, normalised(&redacted));
+        let allowed = |spec: &actions::ActionSpec| spec.allowed_for(role);
+        if let Some(answer) = self.cache.get(&key)
+            && let Ok(detection) = adopt(query, local.clone(), &answer, allowed)
+        {
+            metrics::counter!("detector_cache_hits_total").increment(1);
+            return (detection, Source::Cache);
+        }
+        metrics::counter!("detector_llm_requests_total").increment(1);
+        let started = Instant::now();
+        let offered: Vec<_> = actions::for_role(role).collect();
+        let answer = model.ask(&redacted, &offered).await;
+        metrics::histogram!("detector_llm_duration_seconds").record(started.elapsed().as_secs_f64());
+        let outcome = match answer {
+            Ok(answer) => match adopt(query, local.clone(), &answer, allowed) {
+                Ok(detection) => {
+                    self.cache.insert(key, answer);
+                    Ok(detection)
+                }
+                Err(untrusted) => Err(("untrusted", untrusted.to_string())),
+            },
+            Err(failure) => Err((failure.reason(), failure.to_string())),
+        };
+        match outcome {
+            Ok(detection) => (detection, Source::Llm),
+            Err((reason, error)) => {
+                tracing::warn!(reason, %error, "the model gave no usable answer; the local detector answers");
+                metrics::counter!("detector_llm_failures_total", "reason" => reason).increment(1);
+                metrics::counter!("detector_fallbacks_total").increment(1);
+                (local, Source::Fallback)
+            }
+        }
+    }
+}
+
+/// The cache key's text: case and spacing do not make a new question.
+fn normalised(query: &str) -> String {
+    query.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+}
