@@ -107,6 +107,8 @@ error_codes! {
     LastTenantAdmin = ("last_tenant_admin", CONFLICT, "Last tenant admin"),
     /// Too many failed sign-ins for this email address; retry after `Retry-After` seconds.
     TooManyAttempts = ("too_many_attempts", TOO_MANY_REQUESTS, "Too many attempts"),
+    /// Too many requests from this client address or user; retry after `Retry-After` seconds.
+    RateLimited = ("rate_limited", TOO_MANY_REQUESTS, "Too many requests"),
     /// The request took longer than the server's time limit; safe to retry with the same
     /// `Idempotency-Key`.
     Timeout = ("timeout", SERVICE_UNAVAILABLE, "Request timed out"),

@@ -60,6 +60,7 @@ impl FromRequestParts<AppState> for AuthUser {
             }
             (Err(_), None) => return Err(unauthorized(REFUSED)),
         };
+        state.rate_limits.check_user(user.as_uuid())?;
         let profile = state.directory.profile(user).await?;
         let profile = profile.filter(|p| p.status == UserStatus::Active).ok_or_else(|| unauthorized(REFUSED))?;
         tracing::Span::current().record("user_id", tracing::field::display(user));

@@ -66,6 +66,10 @@ fn always(_: &str, _: &Operation) -> bool {
     true
 }
 
+fn limited(path: &str, _: &Operation) -> bool {
+    !crate::http::rate_limit::UNLIMITED.contains(&path)
+}
+
 fn authenticated(_: &str, operation: &Operation) -> bool {
     operation.security.as_ref().is_some_and(|s| !s.is_empty())
 }
@@ -90,7 +94,7 @@ fn with_query(_: &str, operation: &Operation) -> bool {
 }
 
 /// Responses shared by many operations; an operation that documents a status itself keeps its own.
-const SHARED: [Shared; 11] = [
+const SHARED: [Shared; 12] = [
     Shared {
         status: "500",
         name: "InternalError",
@@ -102,6 +106,12 @@ const SHARED: [Shared; 11] = [
         name: "Unavailable",
         description: "A dependency is unavailable or the request hit the server's deadline (`timeout`); retry after `Retry-After` seconds.",
         applies: always,
+    },
+    Shared {
+        status: "429",
+        name: "RateLimited",
+        description: "`rate_limited`: too many requests from this address or user (or `too_many_attempts` on sign-in); retry after `Retry-After` seconds.",
+        applies: limited,
     },
     Shared {
         status: "401",

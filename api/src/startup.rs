@@ -23,6 +23,7 @@ use tokio::net::TcpListener;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{HttpSettings, Settings};
+use crate::http::rate_limit::RateLimits;
 use crate::search::detector::Detector;
 use crate::state::AppState;
 use crate::{http, openapi, routes, telemetry};
@@ -122,6 +123,7 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
         members: PgMemberStore::new(pool),
         provisioner: PgTenantProvisioner::new(servers),
         detector: Arc::new(Detector::from_settings(&settings.llm)),
+        rate_limits: RateLimits::new(settings.http.rate_limits),
     }
 }
 
@@ -139,8 +141,9 @@ pub fn tenant_servers(settings: &Settings) -> anyhow::Result<TenantServers> {
 /// The full router: documented routes, the spec, Swagger UI, and every middleware layer.
 pub fn router(state: AppState, http_settings: &HttpSettings) -> Router {
     let (documented, _) = routes::api_router().split_for_parts();
+    let limits = state.rate_limits.clone();
     let router = documented.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::spec())).with_state(state);
-    http::layers::apply(router, http_settings)
+    http::layers::apply(router, http_settings, limits)
 }
 
 /// Creates the master database if missing and brings it to the newest schema.

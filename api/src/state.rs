@@ -13,6 +13,7 @@ use pms_infra::master::members::PgMemberStore;
 use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
 use pms_infra::tenant::router::TenantRouter;
 
+use crate::http::rate_limit::RateLimits;
 use crate::search::detector::Detector;
 
 /// The sign-in use cases over their production adapters.
@@ -34,4 +35,6 @@ pub struct AppState {
     pub members: PgMemberStore,
     /// The search bar's detector: local rules, or a model with the rules as fallback.
     pub detector: Arc<Detector>,
+    /// Per-IP limits run as middleware; the per-user one where the token is read.
+    pub rate_limits: Arc<RateLimits>,
 }

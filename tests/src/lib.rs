@@ -62,6 +62,13 @@ pub fn base_environment(master_database: &str) -> HashMap<String, String> {
         ("JWT_SECRET".to_owned(), TEST_JWT_SECRET.to_owned()),
         ("MASTER_DB_MAX_CONNECTIONS".to_owned(), "4".to_owned()),
         ("RUST_LOG".to_owned(), "info,sqlx=warn".to_owned()),
+        // Every test client is 127.0.0.1: limits are tested on their own (rate_limits.rs).
+        ("RATE_LIMIT_IP_PER_SEC".to_owned(), "100000".to_owned()),
+        ("RATE_LIMIT_IP_BURST".to_owned(), "100000".to_owned()),
+        ("RATE_LIMIT_SIGN_IN_PER_MIN".to_owned(), "6000000".to_owned()),
+        ("RATE_LIMIT_SIGN_IN_BURST".to_owned(), "100000".to_owned()),
+        ("RATE_LIMIT_USER_PER_SEC".to_owned(), "100000".to_owned()),
+        ("RATE_LIMIT_USER_BURST".to_owned(), "100000".to_owned()),
     ])
 }
 

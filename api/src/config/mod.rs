@@ -13,6 +13,8 @@ use rand::distr::{Alphanumeric, SampleString};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
+use crate::http::rate_limit::{Rate, RateLimitSettings};
+
 /// Where the service runs; production refuses unsafe defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppEnv {
@@ -74,6 +76,7 @@ pub struct HttpSettings {
     pub request_timeout: Duration,
     pub shutdown_grace: Duration,
     pub cors: CorsOrigins,
+    pub rate_limits: RateLimitSettings,
 }
 
 /// Where tenant databases live and how many connections they may use.
@@ -333,6 +336,35 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             request_timeout: Duration::from_secs(self.positive("HTTP_REQUEST_TIMEOUT_SECS", 30)?),
             shutdown_grace: Duration::from_secs(self.parse_or("SHUTDOWN_GRACE_SECS", 25)?),
             cors: parse_cors(self.var("CORS_ALLOWED_ORIGINS"))?,
+            rate_limits: self.rate_limits()?,
+        })
+    }
+
+    fn rate_limits(&self) -> Result<RateLimitSettings, ConfigError> {
+        let sign_in_per_minute: f64 = self.positive("RATE_LIMIT_SIGN_IN_PER_MIN", 30.0)?;
+        Ok(RateLimitSettings {
+            per_ip: Rate {
+                per_second: self.positive("RATE_LIMIT_IP_PER_SEC", 20.0)?,
+                burst: self.positive("RATE_LIMIT_IP_BURST", 40)?,
+            },
+            sign_in: Rate {
+                per_second: sign_in_per_minute / 60.0,
+                burst: self.positive("RATE_LIMIT_SIGN_IN_BURST", 10)?,
+            },
+            per_user: Rate {
+                per_second: self.positive("RATE_LIMIT_USER_PER_SEC", 20.0)?,
+                burst: self.positive("RATE_LIMIT_USER_BURST", 40)?,
+            },
+            trust_forwarded_for: match self.var("TRUST_FORWARDED_FOR").as_deref() {
+                None | Some("false" | "0") => false,
+                Some("true" | "1") => true,
+                Some(other) => {
+                    return Err(ConfigError::new(
+                        "TRUST_FORWARDED_FOR",
+                        format!("expected true or false, got {other:?}"),
+                    ));
+                }
+            },
         })
     }
 }

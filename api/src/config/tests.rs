@@ -61,6 +61,11 @@ fn each_bad_value_names_its_variable() {
         ("DETECTOR", "magic"),
         ("DETECTOR", "llm"),
         ("DETECTOR_LLM_TIMEOUT_MS", "0"),
+        ("RATE_LIMIT_IP_PER_SEC", "0"),
+        ("RATE_LIMIT_IP_BURST", "-3"),
+        ("RATE_LIMIT_SIGN_IN_PER_MIN", "fast"),
+        ("RATE_LIMIT_USER_BURST", "0"),
+        ("TRUST_FORWARDED_FOR", "yes please"),
     ];
     for (variable, value) in cases {
         let err = settings(&[(variable, value)]).expect_err(&format!("{variable}={value} must be refused"));

@@ -1,6 +1,8 @@
 //! Assembles the middleware stack around the routes, outermost first:
-//! request context → CORS → problem+json safety net → panic catcher → deadline → body limit.
+//! request context → CORS → problem+json safety net → rate limits → panic catcher → deadline →
+//! body limit.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -11,6 +13,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::problem::{deadline, ensure_problem_json, panic_to_problem};
+use super::rate_limit::{RateLimits, limit_by_ip};
 use super::request_context::request_context;
 use super::request_id::X_REQUEST_ID;
 use crate::config::{CorsOrigins, HttpSettings};
@@ -20,7 +23,7 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
 /// Wraps `router` in every cross-cutting layer. Layers added later run first.
-pub fn apply<S>(router: Router<S>, http: &HttpSettings) -> Router<S>
+pub fn apply<S>(router: Router<S>, http: &HttpSettings, limits: Arc<RateLimits>) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -29,6 +32,7 @@ where
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
         .layer(from_fn(move |request: Request, next: Next| deadline(limit, request, next)))
         .layer(CatchPanicLayer::custom(panic_to_problem))
+        .layer(from_fn(move |request: Request, next: Next| limit_by_ip(limits.clone(), request, next)))
         .layer(from_fn(ensure_problem_json));
     let router = match cors_layer(&http.cors) {
         Some(cors) => router.layer(cors),

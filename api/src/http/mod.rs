@@ -10,6 +10,7 @@ pub mod path;
 pub mod precondition;
 pub mod problem;
 pub mod query;
+pub mod rate_limit;
 pub mod request_context;
 pub mod request_id;
 

@@ -13,6 +13,7 @@ use tower::ServiceExt as _;
 
 use super::json::ApiJson;
 use super::layers;
+use super::rate_limit::{Rate, RateLimitSettings, RateLimits};
 use crate::config::{CorsOrigins, HttpSettings};
 
 #[derive(Debug, Deserialize)]
@@ -33,12 +34,19 @@ fn app() -> Router {
         request_timeout: Duration::from_millis(100),
         shutdown_grace: Duration::from_secs(1),
         cors: CorsOrigins::List(vec![header::HeaderValue::from_static("https://app.example.com")]),
+        rate_limits: RateLimitSettings {
+            per_ip: Rate { per_second: 1000.0, burst: 1000 },
+            sign_in: Rate { per_second: 1000.0, burst: 1000 },
+            per_user: Rate { per_second: 1000.0, burst: 1000 },
+            trust_forwarded_for: false,
+        },
     };
     let router = Router::new()
         .route("/readings", post(|ApiJson(_): ApiJson<Reading>| async { StatusCode::NO_CONTENT }))
         .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await }))
         .route("/panics", get(panics));
-    layers::apply(router, &settings)
+    let limits = RateLimits::new(settings.rate_limits);
+    layers::apply(router, &settings, limits)
 }
 
 async fn send(request: Request<Body>) -> (StatusCode, header::HeaderMap, Value) {

@@ -15,6 +15,7 @@ mod notes;
 mod openapi;
 mod parts;
 mod provisioning;
+mod rate_limits;
 mod render;
 mod schedules;
 mod search;

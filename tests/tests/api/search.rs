@@ -116,6 +116,19 @@ async fn prefill_resolves_the_demo_yachts_records() {
     assert_eq!(top(&answer)["prefill"]["quantity"], 2.0);
     assert!(top(&answer)["prefill"]["part_id"].is_string());
 
+    let answer = demo.search("log 2.5 hours on WO-2026-0001").await;
+    assert_eq!(top(&answer)["action"], "log_work_order_hours");
+    let work_order = answer["entities"].as_array().expect("entities").iter().find(|e| e["type"] == "work_order");
+    assert_eq!(top(&answer)["prefill"]["work_order_id"], work_order.expect("WO-2026-0001 resolved")["id"]);
+    assert_eq!(top(&answer)["prefill"]["hours"], 2.5);
+
+    let answer = demo.search("the raw water pump on the port main is leaking").await;
+    assert!(
+        answer["entities"].as_array().expect("entities").iter().any(|e| e["type"] == "equipment"),
+        "{}",
+        answer["entities"]
+    );
+
     let answer = demo.search("details of the watermaker").await;
     let names: Vec<&str> =
         answer["entities"].as_array().expect("entities").iter().filter_map(|e| e["name"].as_str()).collect();

@@ -1,0 +1,174 @@
+//! Rate limits: a token bucket per client IP on every route but the probes, a stricter one per IP
+//! on the sign-in routes, and one per signed-in user (checked where the token is read). Over
+//! the limit is 429 `rate_limited` with `Retry-After`.
+//!
+//! Buckets live in this process: with several instances each enforces its own share.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ErrorCode};
+
+/// Past this many tracked clients, buckets that have refilled are forgotten.
+const PRUNE_ABOVE: usize = 10_000;
+/// Routes that are never limited: load balancers and scrapers call them constantly.
+pub const UNLIMITED: [&str; 3] = ["/health", "/ready", "/metrics"];
+/// Routes limited by [`RateLimits::sign_in`] as well.
+const SIGN_IN: [&str; 3] = ["/v1/auth/login", "/v1/auth/refresh", "/v1/auth/accept-invite"];
+
+/// A sustained rate and the burst allowed above it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub per_second: f64,
+    pub burst: u32,
+}
+
+/// Every limit the service enforces.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimitSettings {
+    pub per_ip: Rate,
+    pub sign_in: Rate,
+    pub per_user: Rate,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind Render's proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// The limiters, shared by the middleware and the token extractor.
+#[derive(Debug)]
+pub struct RateLimits {
+    per_ip: Limiter<IpAddr>,
+    sign_in: Limiter<IpAddr>,
+    per_user: Limiter<Uuid>,
+    trust_forwarded_for: bool,
+}
+
+impl RateLimits {
+    pub fn new(settings: RateLimitSettings) -> Arc<Self> {
+        for (scope, rate) in [("ip", settings.per_ip), ("sign_in", settings.sign_in), ("user", settings.per_user)] {
+            metrics::gauge!("rate_limit_requests_per_second", "scope" => scope).set(rate.per_second);
+            metrics::gauge!("rate_limit_burst", "scope" => scope).set(f64::from(rate.burst));
+        }
+        Arc::new(Self {
+            per_ip: Limiter::new("ip", settings.per_ip),
+            sign_in: Limiter::new("sign_in", settings.sign_in),
+            per_user: Limiter::new("user", settings.per_user),
+            trust_forwarded_for: settings.trust_forwarded_for,
+        })
+    }
+
+    /// One request of a signed-in user.
+    pub fn check_user(&self, user: Uuid) -> Result<(), ApiError> {
+        self.per_user.take(user)
+    }
+
+    fn client_ip(&self, request: &Request) -> Option<IpAddr> {
+        if self.trust_forwarded_for
+            && let Some(ip) = last_forwarded_for(request.headers())
+        {
+            return Some(ip);
+        }
+        request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+    }
+}
+
+/// The middleware: per-IP limits before anything else runs.
+pub async fn limit_by_ip(limits: Arc<RateLimits>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if UNLIMITED.contains(&path) {
+        return next.run(request).await;
+    }
+    if let Some(ip) = limits.client_ip(&request) {
+        let sign_in = SIGN_IN.contains(&path);
+        let verdict = limits.per_ip.take(ip).and_then(|()| if sign_in { limits.sign_in.take(ip) } else { Ok(()) });
+        if let Err(refusal) = verdict {
+            return refusal.into_response();
+        }
+    }
+    next.run(request).await
+}
+
+fn last_forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let value = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+    value.rsplit(',').next()?.trim().parse().ok()
+}
+
+#[derive(Debug)]
+struct Limiter<K> {
+    scope: &'static str,
+    rate: Rate,
+    buckets: Mutex<HashMap<K, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+impl<K: Eq + Hash + Copy> Limiter<K> {
+    fn new(scope: &'static str, rate: Rate) -> Self {
+        Self { scope, rate, buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes a token for `key`, or says when the next one will be there.
+    fn take(&self, key: K) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let burst = f64::from(self.rate.burst.max(1));
+        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if buckets.len() > PRUNE_ABOVE {
+            let refill = Duration::from_secs_f64(burst / self.rate.per_second);
+            buckets.retain(|_, bucket| now.duration_since(bucket.updated) < refill);
+        }
+        let bucket = buckets.entry(key).or_insert(Bucket { tokens: burst, updated: now });
+        let refilled = now.duration_since(bucket.updated).as_secs_f64() * self.rate.per_second;
+        bucket.tokens = (bucket.tokens + refilled).min(burst);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            return Ok(());
+        }
+        let wait = (1.0 - bucket.tokens) / self.rate.per_second;
+        drop(buckets);
+        metrics::counter!("http_rate_limited_total", "scope" => self.scope).increment(1);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a few seconds, rounded up
+        let retry_after = wait.ceil().max(1.0) as u32;
+        Err(ApiError::new(ErrorCode::RateLimited, format!("Too many requests ({} limit); slow down.", self.scope))
+            .with_retry_after(retry_after))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_allowed_then_the_rate() {
+        let limiter = Limiter::new("ip", Rate { per_second: 1000.0, burst: 3 });
+        for _ in 0..3 {
+            assert!(limiter.take(1).is_ok());
+        }
+        let refused = limiter.take(1).expect_err("over the burst");
+        assert_eq!(refused.code(), ErrorCode::RateLimited);
+        assert!(limiter.take(2).is_ok(), "another client has its own bucket");
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(limiter.take(1).is_ok(), "tokens come back at the rate");
+    }
+
+    #[test]
+    fn the_last_forwarded_address_is_the_one_the_proxy_saw() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "10.0.0.1, 203.0.113.9".parse().expect("header"));
+        assert_eq!(last_forwarded_for(&headers), Some("203.0.113.9".parse().expect("ip")));
+        headers.insert("x-forwarded-for", "not an address".parse().expect("header"));
+        assert_eq!(last_forwarded_for(&headers), None);
+    }
+}
