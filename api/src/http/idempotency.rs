@@ -1,15 +1,12 @@
 //! The `Idempotency-Key` header and JSON bodies that carry their own fingerprint, so a retried
 //! request can be recognised (same key, same body) or refused (same key, other body).
 
-use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use sha2::{Digest as _, Sha256};
 
-use super::json::reject;
+use super::json::{json_bytes, parse};
 use crate::error::{ApiError, ErrorCode};
 
 /// The header clients send to make a mutation safe to retry.
@@ -55,13 +52,6 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-fn is_json(content_type: Option<&header::HeaderValue>) -> bool {
-    content_type.and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).is_some_and(|mime| {
-        let mime = mime.trim().to_ascii_lowercase();
-        mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
-    })
-}
-
 impl<S, T> FromRequest<S> for JsonBody<T>
 where
     T: DeserializeOwned,
@@ -72,20 +62,8 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let method = request.method().as_str().to_owned();
         let path = request.uri().path().to_owned();
-        if !is_json(request.headers().get(header::CONTENT_TYPE)) {
-            return Err(ApiError::new(
-                ErrorCode::UnsupportedMediaType,
-                "Send the body as JSON with `Content-Type: application/json`.",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(ErrorCode::PayloadTooLarge, "The request body is larger than the server accepts.")
-            } else {
-                ApiError::new(ErrorCode::BadRequest, "The request body could not be read.")
-            }
-        })?;
-        let Json(value) = Json::<T>::from_bytes(&bytes).map_err(|rejection| reject(&rejection))?;
+        let bytes = json_bytes(request, state).await?;
+        let value = parse(&bytes)?;
         Ok(Self { value, fingerprint: fingerprint(&method, &path, &bytes) })
     }
 }

@@ -18,6 +18,14 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // PostgreSQL text cannot hold NUL; no parameter needs one.
+        if parts.uri.query().is_some_and(|q| q.to_ascii_lowercase().contains("%00")) {
+            return Err(ApiError::validation(vec![FieldError {
+                field: "query".to_owned(),
+                code: "invalid".to_owned(),
+                message: "parameters may not contain NUL characters".to_owned(),
+            }]));
+        }
         Query::<T>::from_request_parts(parts, state).await.map(|Query(value)| Self(value)).map_err(|rejection| {
             ApiError::validation(vec![FieldError {
                 field: "query".to_owned(),

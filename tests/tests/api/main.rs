@@ -9,6 +9,7 @@ mod edits;
 mod equipment;
 mod errors;
 mod faults;
+mod hostile;
 mod members;
 mod migrations;
 mod notes;
