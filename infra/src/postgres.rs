@@ -78,9 +78,12 @@ pub fn store_error(error: sqlx::Error) -> pms_domain::store::StoreError {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
             StoreError::new(Unavailable(error.to_string()))
         }
-        // 08xxx connection exceptions, 57P0x shutdown/crash, 53300 too many connections.
+        // 08xxx connection exceptions, 57P0x shutdown/crash, 53300 too many connections, 3D000 the
+        // database itself is gone (a tenant dropped or not restored yet): the server's problem.
         sqlx::Error::Database(db)
-            if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c == "53300") =>
+            if db
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c == "53300" || c == "3D000") =>
         {
             StoreError::new(Unavailable(error.to_string()))
         }

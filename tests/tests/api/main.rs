@@ -18,6 +18,7 @@ mod parts;
 mod provisioning;
 mod rate_limits;
 mod render;
+mod resilience;
 mod schedules;
 mod search;
 mod search_llm;
