@@ -156,6 +156,33 @@ pub fn binary() -> PathBuf {
     path
 }
 
+/// `pipeline-core serve` on a fresh master database, with JSON logs; returns the running child
+/// (killed when dropped), its port and the master database's name once it is listening.
+pub async fn serve_binary() -> (tokio::process::Child, u16, String) {
+    use tokio::io::AsyncBufReadExt as _;
+    let master = unique_database_name("master");
+    let mut env = base_environment(&master);
+    env.insert("LOG_FORMAT".to_owned(), "json".to_owned());
+    let mut child = binary_command(&env).arg("serve").stderr(std::process::Stdio::piped()).spawn().expect("spawns");
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    // The service logs the port it bound (PORT=0 lets the OS choose).
+    let port = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.expect("reads stderr") {
+            if let Ok(event) = serde_json::from_str::<serde_json::Value>(&line)
+                && event["message"] == "listening"
+            {
+                return u16::try_from(event["port"].as_u64().expect("port field")).expect("a port");
+            }
+        }
+        panic!("the service exited before listening");
+    })
+    .await
+    .expect("the service starts listening");
+    // Keep draining its log so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, port, master)
+}
+
 /// A command running the binary with exactly `env` as its environment.
 pub fn binary_command<S: std::hash::BuildHasher>(env: &HashMap<String, String, S>) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(binary());

@@ -3,8 +3,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use pms_tests::{base_environment, binary_command, unique_database_name};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use pms_tests::{base_environment, binary_command, serve_binary};
 
 #[tokio::test]
 async fn help_documents_every_subcommand() {
@@ -30,27 +29,7 @@ async fn a_bad_variable_stops_start_up_with_a_message_naming_it() {
 
 #[tokio::test]
 async fn serve_answers_and_stops_cleanly_on_sigterm() {
-    let master = unique_database_name("master");
-    let mut env = base_environment(&master);
-    env.insert("LOG_FORMAT".to_owned(), "json".to_owned());
-    let mut child = binary_command(&env).arg("serve").stderr(Stdio::piped()).spawn().expect("spawns");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-
-    // The service logs the port it bound (PORT=0 lets the OS choose).
-    let port = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.expect("reads stderr") {
-            let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) else {
-                continue;
-            };
-            if event["message"] == "listening" {
-                return event["port"].as_u64().expect("port field");
-            }
-        }
-        panic!("the service exited before listening");
-    })
-    .await
-    .expect("the service starts listening");
-
+    let (mut child, port, _) = serve_binary().await;
     let health = reqwest::get(format!("http://127.0.0.1:{port}/health")).await.expect("answers");
     assert_eq!(health.status(), 200);
 

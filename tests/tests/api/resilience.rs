@@ -2,17 +2,13 @@
 //! resets connections or hangs leaves the search bar answering from the local detector; SIGTERM
 //! under load lets in-flight requests finish.
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use pms_tests::fake_llm::{Behaviour, FakeLlm};
-use pms_tests::{
-    admin_connection, base_environment, binary_command, pool_for, spawn_app, spawn_app_with, unique_database_name,
-};
+use pms_tests::{admin_connection, pool_for, serve_binary, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 #[tokio::test]
 async fn a_vanished_tenant_database_affects_only_its_own_yacht() {
@@ -84,25 +80,7 @@ async fn a_model_that_resets_or_hangs_leaves_search_answering_from_the_rules() {
 
 #[tokio::test]
 async fn sigterm_under_load_lets_in_flight_requests_finish() {
-    let master = unique_database_name("master");
-    let mut env = base_environment(&master);
-    env.insert("LOG_FORMAT".to_owned(), "json".to_owned());
-    let mut child = binary_command(&env).arg("serve").stderr(Stdio::piped()).spawn().expect("spawns");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let port = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.expect("reads stderr") {
-            if let Ok(event) = serde_json::from_str::<Value>(&line)
-                && event["message"] == "listening"
-            {
-                return event["port"].as_u64().expect("port");
-            }
-        }
-        panic!("the service exited before listening");
-    })
-    .await
-    .expect("listening");
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-
+    let (mut child, port, master) = serve_binary().await;
     let pool = pool_for(&master).await;
     let hash = pms_infra::auth::passwords::Argon2Passwords.hash("a-long-enough-password-1").await.expect("hash");
     sqlx::query("INSERT INTO users (email, display_name, password_hash) VALUES ('load@yacht.test', 'Load', $1)")
