@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test openapi lint ci bench-search db-stop clean-data
+.PHONY: help run test openapi lint ci bench-search fuzz-api db-stop clean-data
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,11 +26,15 @@ ci: lint test ## what .ci/run does
 bench-search: ## detector latency, and search throughput/p99 on the demo yacht (release build, wrk)
 	@bench/search.sh
 
+fuzz-api: ## schemathesis over every operation of the spec, once per demo role (FUZZ_SECONDS each)
+	@scripts/fuzz-api.sh
+
 db-stop: ## stop the throwaway PostgreSQL clusters started by run and test
 	scripts/postgres.sh stop run
 	scripts/postgres.sh stop test
 	scripts/postgres.sh stop test-second
 	scripts/postgres.sh stop bench
+	scripts/postgres.sh stop fuzz
 
 clean-data: db-stop ## delete the throwaway clusters
 	rm -rf .data

@@ -173,6 +173,7 @@ const SHARED: [Shared; 12] = [
 pub fn spec() -> utoipa::openapi::OpenApi {
     let (_, mut api) = routes::api_router().split_for_parts();
     add_common_responses(&mut api);
+    document_error_codes(&mut api);
     api
 }
 
@@ -181,6 +182,24 @@ pub fn spec_json() -> String {
     let mut json = serde_json::to_string_pretty(&spec()).expect("the OpenAPI document serialises");
     json.push('\n');
     json
+}
+
+/// `ErrorCode` as it is on the wire: the derive would list the Rust variant names, because the
+/// serde renames come from a macro it cannot read through.
+fn document_error_codes(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    let codes: Vec<&str> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "Stable, machine-readable error codes. The full catalogue; never reuse a code for a new meaning.",
+        ))
+        .enum_values(Some(codes))
+        .build();
+    api.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .insert("ErrorCode".to_owned(), RefOr::T(Schema::Object(schema)));
 }
 
 fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {

@@ -43,8 +43,10 @@ const MAX_QUERY_CHARS: usize = 4000;
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     /// 1 to 4000 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 4000, pattern = r"^[^\x00]*\S[^\x00]*$")]
     pub query: String,
     /// Ranked records to return: 1 to 50 (default 10).
+    #[schema(minimum = 1, maximum = 50)]
     pub limit: Option<u32>,
     /// For `POST /search`: the yacht, when the caller belongs to several.
     pub yacht_id: Option<Uuid>,

@@ -68,3 +68,17 @@ fn the_spec_is_openapi_3_1_and_documents_every_error_each_operation_can_return()
         assert!(problem.get(field).is_some(), "Problem documents {field}");
     }
 }
+
+#[test]
+fn the_error_code_schema_lists_the_codes_sent_on_the_wire() {
+    let spec = committed();
+    let documented: Vec<&str> = spec["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .expect("an enum")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let sent: Vec<&str> = pms_api::error::ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
+    assert_eq!(documented, sent);
+    assert!(documented.contains(&"rate_limited") && documented.contains(&"not_found"));
+}
