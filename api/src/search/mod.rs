@@ -30,7 +30,7 @@ use uuid::Uuid;
 use self::mentions::MentionView;
 use self::resolve::EntityView;
 use crate::actions::field_error;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::extract::{AuthUser, TenantCtx};
 use crate::http::json::ApiJson;
 use crate::state::AppState;
@@ -250,7 +250,11 @@ pub async fn search_yacht(
     tag = "search",
     security(("bearer" = [])),
     request_body = SearchRequest,
-    responses((status = OK, description = "Detected actions, resolved entities and ranked records.", body = SearchResponse)),
+    responses(
+        (status = OK, description = "Detected actions, resolved entities and ranked records.", body = SearchResponse),
+        (status = FORBIDDEN, description = "`yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "`not_found`: `yacht_id` is not a yacht of yours.", body = Problem, content_type = "application/problem+json"),
+    ),
 )]
 pub async fn search_anywhere(
     State(state): State<AppState>,
