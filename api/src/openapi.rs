@@ -86,6 +86,13 @@ fn with_body(_: &str, operation: &Operation) -> bool {
     operation.request_body.is_some()
 }
 
+fn with_idempotency_key(_: &str, operation: &Operation) -> bool {
+    operation.parameters.as_ref().is_some_and(|p| {
+        p.iter()
+            .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header && p.name == "Idempotency-Key"))
+    })
+}
+
 fn with_query(_: &str, operation: &Operation) -> bool {
     operation
         .parameters
@@ -94,7 +101,7 @@ fn with_query(_: &str, operation: &Operation) -> bool {
 }
 
 /// Responses shared by many operations; an operation that documents a status itself keeps its own.
-const SHARED: [Shared; 12] = [
+const SHARED: [Shared; 13] = [
     Shared {
         status: "500",
         name: "InternalError",
@@ -144,6 +151,12 @@ const SHARED: [Shared; 12] = [
         applies: with_body,
     },
     Shared {
+        status: "400",
+        name: "BadIdempotencyKey",
+        description: "`bad_request`: `Idempotency-Key` is not 1 to 255 visible ASCII characters.",
+        applies: with_idempotency_key,
+    },
+    Shared {
         status: "413",
         name: "PayloadTooLarge",
         description: "`payload_too_large`: the body exceeds the server's limit.",
@@ -174,6 +187,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     let (_, mut api) = routes::api_router().split_for_parts();
     add_common_responses(&mut api);
     document_error_codes(&mut api);
+    constrain_idempotency_keys(&mut api);
     api
 }
 
@@ -200,6 +214,27 @@ fn document_error_codes(api: &mut utoipa::openapi::OpenApi) {
         .get_or_insert_with(Default::default)
         .schemas
         .insert("ErrorCode".to_owned(), RefOr::T(Schema::Object(schema)));
+}
+
+/// Every `Idempotency-Key` header carries the rule its extractor enforces.
+fn constrain_idempotency_keys(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    for item in api.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let RefOr::T(parameter) = parameter else { continue };
+                if parameter.parameter_in == ParameterIn::Header && parameter.name == "Idempotency-Key" {
+                    let schema = ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(255))
+                        .pattern(Some("^[!-~]{1,255}$"))
+                        .build();
+                    parameter.schema = Some(RefOr::T(Schema::Object(schema)));
+                }
+            }
+        }
+    }
 }
 
 fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {
