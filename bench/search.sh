@@ -75,7 +75,10 @@ done = function(summary, latency, requests)
 end
 LUA
 
+rss_kib() { awk -v key="$1" '$1 == key":" {print $2}' "/proc/$service/status"; }
+idle=$(rss_kib VmRSS)
 wrk -t2 -c"$connections" -d"$warmup" -s "$script" "http://127.0.0.1:$port" >/dev/null
 echo "== POST /v1/yachts/{id}/search, M/Y Aurora, local detector, $connections connections, $duration, $(nproc) cores"
 wrk -t2 -c"$connections" -d"$duration" -s "$script" "http://127.0.0.1:$port"
+echo "service memory: resident $((idle / 1024)) MiB idle (before load), $(( $(rss_kib VmHWM) / 1024 )) MiB peak"
 rm -f "$script"
