@@ -24,21 +24,12 @@ bin=target/release/pipeline-core
 echo "== local detector latency (domain/tests/detector/dev.jsonl, 200 rounds)"
 "$bin" detect --latency 200 < domain/tests/detector/dev.jsonl
 
-server=$(PG_FSYNC=on PG_SYNCHRONOUS_COMMIT=on scripts/postgres.sh fresh bench "${BENCH_PG_PORT:-54349}")
-export MASTER_DATABASE_URL="$server/pipeline_master" PORT=$port HOST=127.0.0.1 APP_ENV=development
-export JWT_SECRET=bench-secret-bench-secret-bench-secret-0123456789 DEMO_PASSWORD=bench-Password-2026
-# The load comes from one address and one user: lift the rate limits for it.
-export RATE_LIMIT_IP_PER_SEC=1000000 RATE_LIMIT_IP_BURST=1000000 RATE_LIMIT_USER_PER_SEC=1000000 RATE_LIMIT_USER_BURST=1000000
-export DETECTOR=local RUST_LOG=warn TENANT_CONNECTION_BUDGET=${BENCH_BUDGET:-40} TENANT_POOL_SIZE=${BENCH_POOL:-16}
-"$bin" migrate >/dev/null
-"$bin" seed-demo >/dev/null
-"$bin" serve & service=$!
-cleanup() { kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; scripts/postgres.sh stop bench; }
-trap cleanup EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
-
-token=$(curl -sf "http://127.0.0.1:$port/v1/auth/login" -H 'content-type: application/json' \
-    -d "{\"email\": \"chief@aurora.demo\", \"password\": \"$DEMO_PASSWORD\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+# The benchmark's PostgreSQL keeps default durability.
+export PG_FSYNC=on PG_SYNCHRONOUS_COMMIT=on APP_ENV=development DETECTOR=local RUST_LOG=warn
+export TENANT_CONNECTION_BUDGET=${BENCH_BUDGET:-40} TENANT_POOL_SIZE=${BENCH_POOL:-16}
+source scripts/demo-service.sh
+start_demo_service "$bin" bench "${BENCH_PG_PORT:-54349}" "$port"
+token=$(demo_token chief@aurora.demo)
 yacht=$(curl -sf "http://127.0.0.1:$port/v1/auth/me" -H "authorization: Bearer $token" \
     | python3 -c 'import json,sys; print([m["yacht_id"] for m in json.load(sys.stdin)["memberships"] if "Aurora" in m["yacht_name"]][0])')
 

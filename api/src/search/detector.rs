@@ -44,14 +44,20 @@ impl Source {
 /// The search bar's detector.
 #[derive(Debug)]
 pub struct Detector {
-    model: Option<LlmDetector>,
-    cache: TtlCache<(Role, String), ModelAnswer>,
+    /// The model and its answers; none when only the local rules run.
+    model: Option<Model>,
+}
+
+#[derive(Debug)]
+struct Model {
+    client: LlmDetector,
+    answers: TtlCache<(Role, String), ModelAnswer>,
 }
 
 impl Detector {
     /// The local rules only.
     pub fn local() -> Self {
-        Self { model: None, cache: TtlCache::new(1, CACHE_TTL) }
+        Self { model: None }
     }
 
     pub fn from_settings(settings: &LlmSettings) -> Self {
@@ -64,7 +70,8 @@ impl Detector {
             model: settings.model.clone(),
             timeout: settings.timeout,
         };
-        Self { model: Some(LlmDetector::new(&config)), cache: TtlCache::new(CACHE_ENTRIES, CACHE_TTL) }
+        let answers = TtlCache::new(CACHE_ENTRIES, CACHE_TTL);
+        Self { model: Some(Model { client: LlmDetector::new(&config), answers }) }
     }
 
     /// Detects what `query` asks of a member with `role`.
@@ -78,7 +85,7 @@ impl Detector {
         let redacted = redact(query);
         let key = (role, normalised(&redacted));
         let allowed = |spec: &actions::ActionSpec| spec.allowed_for(role);
-        if let Some(answer) = self.cache.get(&key)
+        if let Some(answer) = model.answers.get(&key)
             && let Ok(detection) = adopt(query, local.clone(), &answer, allowed)
         {
             metrics::counter!("detector_cache_hits_total").increment(1);
@@ -87,12 +94,12 @@ impl Detector {
         metrics::counter!("detector_llm_requests_total").increment(1);
         let started = Instant::now();
         let offered: Vec<_> = actions::for_role(role).collect();
-        let answer = model.ask(&redacted, &offered).await;
+        let answer = model.client.ask(&redacted, &offered).await;
         metrics::histogram!("detector_llm_duration_seconds").record(started.elapsed().as_secs_f64());
         let outcome = match answer {
             Ok(answer) => match adopt(query, local.clone(), &answer, allowed) {
                 Ok(detection) => {
-                    self.cache.insert(key, answer);
+                    model.answers.insert(key, answer);
                     Ok(detection)
                 }
                 Err(untrusted) => Err(("untrusted", untrusted.to_string())),
