@@ -123,6 +123,7 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
         members: PgMemberStore::new(pool),
         provisioner: PgTenantProvisioner::new(servers),
         detector: Arc::new(Detector::from_settings(&settings.llm)),
+        catalogues: Arc::default(),
         rate_limits: RateLimits::new(settings.http.rate_limits),
     }
 }

@@ -14,6 +14,7 @@ use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
 use pms_infra::tenant::router::TenantRouter;
 
 use crate::http::rate_limit::RateLimits;
+use crate::search::catalogues::Catalogues;
 use crate::search::detector::Detector;
 
 /// The sign-in use cases over their production adapters.
@@ -35,6 +36,8 @@ pub struct AppState {
     pub members: PgMemberStore,
     /// The search bar's detector: local rules, or a model with the rules as fallback.
     pub detector: Arc<Detector>,
+    /// Each yacht's records as the search bar matches them, kept between searches.
+    pub catalogues: Arc<Catalogues>,
     /// Per-IP limits run as middleware; the per-user one where the token is read.
     pub rate_limits: Arc<RateLimits>,
 }

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod auth;
+pub mod catalogue;
 pub mod detect;
 pub mod directory;
 pub mod identity;

@@ -3,6 +3,7 @@
 //! log with the user's feedback.
 
 mod cache;
+pub mod catalogues;
 pub mod command;
 pub mod detector;
 pub mod feedback;
@@ -14,13 +15,10 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::State;
-use pms_domain::actions::{self, EntityType, RecordState};
+use pms_domain::actions;
+use pms_domain::catalogue::Hit;
 use pms_domain::detect::redact;
 use pms_domain::ids::YachtId;
-use pms_domain::maintenance::equipment::EquipmentStatus;
-use pms_domain::maintenance::fault::FaultStatus;
-use pms_domain::maintenance::work_order::WorkOrderStatus;
-use pms_infra::tenant::search::{Hit, records_matching};
 use pms_infra::tenant::search_log::{self, SearchRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -53,7 +51,7 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
-    fn validate(&self) -> Result<i64, ApiError> {
+    fn validate(&self) -> Result<usize, ApiError> {
         if self.query.trim().is_empty() {
             return Err(field_error("query", "required", "type something to search for".to_owned()));
         }
@@ -61,7 +59,7 @@ impl SearchRequest {
             return Err(field_error("query", "too_long", format!("at most {MAX_QUERY_CHARS} characters")));
         }
         match self.limit.unwrap_or(10) {
-            limit @ 1..=50 => Ok(i64::from(limit)),
+            limit @ 1..=50 => Ok(limit as usize),
             _ => Err(field_error("limit", "out_of_range", "must be 1 to 50".to_owned())),
         }
     }
@@ -89,7 +87,7 @@ pub struct DetectedAction {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResult {
     /// `equipment`, `fault`, `work_order` or `part`.
-    pub entity_type: String,
+    pub entity_type: &'static str,
     pub id: Uuid,
     pub title: String,
     pub score: f64,
@@ -136,10 +134,12 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
     let detect_ms = millis(started);
     let resolving = Instant::now();
     let mut tx = ctx.store.begin().await?;
-    let resolved = resolve::resolve(&mut tx, &detection).await?;
+    let catalogue = state.catalogues.current(&mut tx).await?;
+    let resolved = resolve::resolve(&catalogue, &detection);
     let resolve_ms = millis(resolving);
     let searching = Instant::now();
-    let hits = records_matching(&mut tx, &detection.terms, limit).await?;
+    let results =
+        catalogue.records_matching(&detection.terms, limit).into_iter().map(|hit| result(ctx, &hit)).collect();
     let search_ms = millis(searching);
     let actions: Vec<DetectedAction> = detection
         .candidates
@@ -168,7 +168,7 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
         actions,
         entities: resolved.entities,
         mentions: detection.mentions.iter().map(MentionView::from).collect(),
-        results: hits.into_iter().map(|hit| result(ctx, hit)).collect(),
+        results,
         timing_ms: Timings { detect: detect_ms, resolve: resolve_ms, search: search_ms, total: millis(started) },
     })
 }
@@ -198,24 +198,14 @@ async fn log_search(
     Ok(())
 }
 
-fn result(ctx: &TenantCtx, hit: Hit) -> SearchResult {
-    let status = hit.status.as_deref().unwrap_or("");
-    let state = match hit.entity_type.as_str() {
-        "equipment" => EquipmentStatus::parse(status).ok().map(|s| (EntityType::Equipment, RecordState::Equipment(s))),
-        "fault" => FaultStatus::parse(status).ok().map(|s| (EntityType::Fault, RecordState::Fault(s))),
-        "work_order" => WorkOrderStatus::parse(status).ok().map(|s| (EntityType::WorkOrder, RecordState::WorkOrder(s))),
-        "part" => Some((EntityType::Part, RecordState::Stateless)),
-        _ => None,
-    };
-    let actions = state.map_or_else(Vec::new, |(entity, state)| {
-        actions::offered_for(ctx.role, entity, state).map(|spec| spec.name).collect()
-    });
+fn result(ctx: &TenantCtx, hit: &Hit<'_>) -> SearchResult {
+    let record = hit.record;
     SearchResult {
-        entity_type: hit.entity_type,
-        id: hit.id,
-        title: hit.title,
+        entity_type: record.entity.as_str(),
+        id: record.id,
+        title: hit.title.clone(),
         score: (hit.score * 1000.0).round() / 1000.0,
-        actions,
+        actions: actions::offered_for(ctx.role, record.entity, record.state).map(|spec| spec.name).collect(),
     }
 }
 

@@ -1,18 +1,17 @@
 //! From the detector's mentions to the yacht's records: equipment and parts by name or code,
-//! work orders by number. Only the caller's yacht is searched (the transaction is confined to it).
+//! work orders by number. Only the caller's yacht is searched (its catalogue was read through a
+//! transaction confined to it).
 
+use pms_domain::catalogue::{Catalogue, Named};
 use pms_domain::detect::{Detection, Mention, MentionKind};
-use pms_infra::tenant::search::{NamedRecord, equipment_named, parts_named, work_order_numbered};
-use pms_infra::tenant::tx::TenantTx;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::mentions::{SpanView, kind_name};
-use crate::error::ApiError;
 
 /// How many candidates an ambiguous mention returns.
-const CANDIDATES: i64 = 3;
+const CANDIDATES: usize = 3;
 /// Candidates this close to the best are as likely: the mention is ambiguous.
 const AMBIGUITY: f64 = 0.05;
 
@@ -47,32 +46,36 @@ impl Resolved {
     }
 }
 
-pub async fn resolve(tx: &mut TenantTx, detection: &Detection) -> Result<Resolved, ApiError> {
+pub fn resolve(catalogue: &Catalogue, detection: &Detection) -> Resolved {
     let mut resolved = Resolved::default();
     let equipment_context = detection.mention(MentionKind::Equipment).map(|m| m.value.as_str());
     for mention in &detection.mentions {
         let found = match mention.kind {
-            MentionKind::Equipment => equipment_named(tx, &mention.value, &mention.text, CANDIDATES).await?,
-            MentionKind::Part => parts_named(tx, &mention.value, equipment_context, CANDIDATES).await?,
-            MentionKind::WorkOrder => work_order_numbered(tx, &mention.value).await?.into_iter().collect(),
+            MentionKind::Equipment => catalogue.equipment_named(&mention.value, &mention.text, CANDIDATES),
+            MentionKind::Part => catalogue.parts_named(&mention.value, equipment_context, CANDIDATES),
+            MentionKind::WorkOrder => catalogue
+                .work_order_numbered(&mention.value)
+                .map(|record| Named { record, score: 1.0 })
+                .into_iter()
+                .collect(),
             _ => continue,
         };
         let top = found.first().map_or(0.0, |r| r.score);
-        for record in found.into_iter().filter(|r| top - r.score <= AMBIGUITY) {
-            resolved.entities.push(entity(mention, record));
+        for named in found.into_iter().filter(|r| top - r.score <= AMBIGUITY) {
+            resolved.entities.push(entity(mention, &named));
         }
     }
-    Ok(resolved)
+    resolved
 }
 
-fn entity(mention: &Mention, record: NamedRecord) -> EntityView {
+fn entity(mention: &Mention, named: &Named<'_>) -> EntityView {
     EntityView {
         kind: kind_name(mention.kind),
         text: mention.text.clone(),
         span: SpanView { start: mention.span.start, end: mention.span.end },
-        id: record.id,
-        name: record.name,
-        code: record.code,
-        score: (record.score.min(1.0) * 1000.0).round() / 1000.0,
+        id: named.record.id,
+        name: named.record.name.clone(),
+        code: named.record.code.clone(),
+        score: (named.score.min(1.0) * 1000.0).round() / 1000.0,
     }
 }

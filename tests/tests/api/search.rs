@@ -207,3 +207,42 @@ async fn another_yachts_records_are_never_resolved() {
         .await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn a_record_created_or_changed_a_moment_ago_is_found_by_the_next_search() {
+    let demo = demo().await;
+    let titles = |answer: &Value| -> Vec<String> {
+        answer["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| r["title"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let answer = demo.search("davit anodes").await;
+    assert!(titles(&answer).iter().all(|t| !t.ends_with("Replace davit anodes")), "not yet: {:?}", titles(&answer));
+
+    let execute = format!("/v1/yachts/{}/actions/execute", demo.aurora);
+    let body = json!({
+        "action": "create_work_order",
+        "payload": { "title": "Replace davit anodes" },
+    });
+    let response = demo.app.post_json(&execute, &body, Some(&demo.chief)).await;
+    assert!(response.status().is_success(), "{}", response.text().await.expect("text"));
+    let created = |answer: &Value| -> Value {
+        let results = answer["results"].as_array().expect("results");
+        let found = results.iter().find(|r| r["title"].as_str().is_some_and(|t| t.ends_with("Replace davit anodes")));
+        found.cloned().unwrap_or_else(|| panic!("the new work order is found: {results:?}"))
+    };
+    let found = created(&demo.search("davit anodes").await);
+    assert_eq!(found["entity_type"], "work_order");
+    assert!(found["actions"].as_array().expect("actions").contains(&json!("start_work_order")), "{found}");
+    let work_order = found["id"].as_str().expect("id").to_owned();
+
+    let body = json!({ "action": "start_work_order", "payload": { "work_order_id": work_order } });
+    let response = demo.app.post_json(&execute, &body, Some(&demo.chief)).await;
+    assert!(response.status().is_success(), "{}", response.text().await.expect("text"));
+    let actions = created(&demo.search("davit anodes").await)["actions"].as_array().expect("actions").clone();
+    assert!(!actions.contains(&json!("start_work_order")), "started already: {actions:?}");
+    assert!(actions.contains(&json!("mark_work_order_complete")), "{actions:?}");
+}
