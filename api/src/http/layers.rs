@@ -1,6 +1,6 @@
 //! Assembles the middleware stack around the routes, outermost first:
 //! request context → CORS → problem+json safety net → rate limits → panic catcher → deadline →
-//! body limit.
+//! body limit → the handler, as a task that runs to completion.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +12,7 @@ use axum::middleware::{Next, from_fn};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use super::complete::run_to_completion;
 use super::problem::{deadline, ensure_problem_json, panic_to_problem};
 use super::rate_limit::{RateLimits, limit_by_ip};
 use super::request_context::request_context;
@@ -29,6 +30,7 @@ where
 {
     let limit = http.request_timeout;
     let router = router
+        .layer(from_fn(run_to_completion))
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
         .layer(from_fn(move |request: Request, next: Next| deadline(limit, request, next)))
         .layer(CatchPanicLayer::custom(panic_to_problem))

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: request ids, the per-request span and metrics, the
 //! deadline, the problem+json safety net and our own JSON extractor.
 
+mod complete;
 pub mod cursor;
 pub mod idempotency;
 pub mod json;

@@ -131,3 +131,52 @@ async fn sigterm_under_load_lets_in_flight_requests_finish() {
     assert!(answered > 0, "the load was served");
     assert_eq!(server_errors, 0, "no request in flight failed");
 }
+
+#[tokio::test]
+async fn a_client_that_hangs_up_does_not_cut_a_write_in_half() {
+    let app = spawn_app().await;
+    let (yacht, chief) = app.yacht_with_chief("Hangup").await;
+    let owner = pool_for(&yacht.database).await;
+    let mut lock = owner.begin().await.expect("tx");
+    sqlx::query("LOCK TABLE work_orders IN ACCESS EXCLUSIVE MODE").execute(&mut *lock).await.expect("lock");
+
+    // The client gives up while the write waits for the lock.
+    let impatient = reqwest::Client::builder().timeout(Duration::from_millis(300)).build().expect("client");
+    let sent = impatient
+        .post(app.url(&format!("/v1/yachts/{}/actions/execute", yacht.id)))
+        .bearer_auth(&chief)
+        .json(&json!({ "action": "create_work_order", "payload": { "title": "Written after the hang-up" } }))
+        .send()
+        .await;
+    assert!(sent.is_err(), "the client timed out: {sent:?}");
+    lock.rollback().await.expect("the lock is released");
+
+    // The write finishes anyway, with its audit entry, and leaves no connection mid-transaction.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (written, audited) = loop {
+        let written: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM work_orders WHERE title = 'Written after the hang-up'")
+                .fetch_one(&owner)
+                .await
+                .expect("count");
+        let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'work_order.created'")
+            .fetch_one(&owner)
+            .await
+            .expect("count");
+        if written > 0 || Instant::now() > deadline {
+            break (written, audited);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!((written, audited), (1, 1), "the whole write landed");
+    let listed = app.get_as(&format!("/v1/yachts/{}/work-orders", yacht.id), &chief).await;
+    assert_eq!(listed.status(), 200);
+    let stuck: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%'",
+    )
+    .bind(&yacht.database)
+    .fetch_one(&mut admin_connection().await)
+    .await
+    .expect("activity");
+    assert_eq!(stuck, 0, "no connection was left inside a transaction");
+}
