@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test openapi lint ci bench-search fuzz-api db-stop clean-data
+.PHONY: help run test openapi lint ci bench bench-search fuzz-api db-stop clean-data
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ lint: ## formatting, clippy with warnings as errors, and domain purity
 
 ci: lint test ## what .ci/run does
 
+bench: ## every scenario under load beside pgbench on the same SQL, memory, 1,000-yacht scale (bench/README.md)
+	@python3 bench/run.py
+
 bench-search: ## detector latency, and search throughput/p99 on the demo yacht (release build, wrk)
 	@bench/search.sh
 
@@ -34,6 +37,7 @@ db-stop: ## stop the throwaway PostgreSQL clusters started by run and test
 	scripts/postgres.sh stop test
 	scripts/postgres.sh stop test-second
 	scripts/postgres.sh stop bench
+	scripts/postgres.sh stop bench-full
 	scripts/postgres.sh stop fuzz
 
 clean-data: db-stop ## delete the throwaway clusters

@@ -53,6 +53,19 @@ pub enum Command {
         #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Create or find the fleet `make bench` loads: YACHTS yachts (`M/Y Bench 0001`…), each in a
+    /// database of its own with a chief engineer `chief@bench-NNNN.bench` whose password is
+    /// `DEMO_PASSWORD`; the first FILLED carry the demo yacht's maintenance data. Prints one JSON
+    /// line per yacht. Safe to run repeatedly.
+    SeedBench {
+        #[arg(long, default_value_t = 20)]
+        yachts: u32,
+        /// How many of them get maintenance data (default: all).
+        #[arg(long)]
+        filled: Option<u32>,
+        #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
     /// Detect the micro-action of each query read as JSON lines (`{"query": "…"}`) on standard
     /// input; write one JSON line per query with the top action (or null), its confidence and
     /// side effect, the other candidates, the mentions and which detector answered. Uses the
@@ -151,6 +164,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             create_platform_admin(&settings, &email, &name, password_stdin).await
         }
         Command::SeedDemo { password } => seed_demo(&settings, password).await,
+        Command::SeedBench { yachts, filled, password } => seed_bench(&settings, yachts, filled, &password).await,
         Command::Scheduler { command: SchedulerCommand::Run } => run_scheduler(&settings).await,
         Command::Detect { command: Some(DetectCommand::Export { yacht }), .. } => {
             export_searches(&settings, yacht).await
@@ -292,6 +306,15 @@ async fn create_platform_admin(
                 println!("new password: {generated}");
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn seed_bench(settings: &Settings, yachts: u32, filled: Option<u32>, password: &str) -> anyhow::Result<ExitCode> {
+    check_password_strength(password).map_err(|e| anyhow::anyhow!("DEMO_PASSWORD {e}"))?;
+    let fleet = crate::demo::bench::seed(settings, yachts, filled.unwrap_or(yachts), password).await?;
+    for yacht in fleet {
+        println!("{}", serde_json::to_string(&yacht)?);
     }
     Ok(ExitCode::SUCCESS)
 }

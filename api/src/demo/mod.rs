@@ -1,6 +1,7 @@
 //! `pipeline-core seed-demo`: the demo fleet, idempotently. Two yachts in databases of their own
 //! (to show isolation), their crews, and a platform administrator, all with one password.
 
+pub mod bench;
 pub mod maintenance;
 mod schedules;
 

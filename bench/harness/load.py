@@ -1,0 +1,130 @@
+"""The load: wrk at a fixed concurrency, one Lua script per scenario spreading requests over the
+fleet's yachts, a warm-up run first (not reported)."""
+
+import json
+import os
+import subprocess
+import tempfile
+
+SEARCHES = [
+    "create work order for generator 2 oil change",
+    "port main is at 12,460 hours",
+    "used 2 oil filters on DG1",
+    "show me the stbd main",
+    "E047 on port main",
+    "the bow thruster is tripping the breaker again",
+    "any impellers left for the raw water pump",
+    "what maintenance is due this week",
+    "watermaker",
+    "close WO-2026-0003, all done",
+    "low stock",
+    "add to handover: stabiliser fin seal weeping, monitor",
+]
+
+LUA = r"""
+local targets = %(targets)s
+local searches = %(searches)s
+local scenario = "%(scenario)s"
+local threads = {}
+local n = 0
+statuses = {}
+missing_retry_after = 0
+
+function setup(thread)
+  thread:set("offset", #threads * 7)
+  table.insert(threads, thread)
+end
+
+local function json_string(text)
+  return '"' .. text:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"'
+end
+
+request = function()
+  n = n + 1
+  local t = targets[((n + offset) %% #targets) + 1]
+  local auth = { ["authorization"] = "Bearer " .. t.token, ["content-type"] = "application/json" }
+  local yacht = "/v1/yachts/" .. t.yacht
+  if scenario == "health" then
+    return wrk.format("GET", "/health")
+  elseif scenario == "list_work_orders" then
+    return wrk.format("GET", yacht .. "/work-orders?status=planned", auth)
+  elseif scenario == "create_work_order" then
+    return wrk.format("POST", yacht .. "/actions/execute", auth,
+      '{"action": "create_work_order", "payload": {"title": "Bench: inspect sea chest strainer"}}')
+  elseif scenario == "log_part_usage" then
+    return wrk.format("POST", yacht .. "/actions/execute", auth,
+      '{"action": "log_part_usage", "payload": {"part_id": "' .. t.part .. '", "quantity": 1}}')
+  elseif scenario == "search" then
+    return wrk.format("POST", yacht .. "/search", auth,
+      '{"query": ' .. json_string(searches[(n %% #searches) + 1]) .. '}')
+  else -- login
+    return wrk.format("POST", "/v1/auth/login", { ["content-type"] = "application/json" },
+      '{"email": "' .. t.email .. '", "password": "%(password)s"}')
+  end
+end
+
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+  if status == 503 and headers["retry-after"] == nil and headers["Retry-After"] == nil then
+    missing_retry_after = missing_retry_after + 1
+  end
+end
+
+done = function(summary, latency, requests)
+  local all, missing = {}, 0
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      all[tostring(status)] = (all[tostring(status)] or 0) + count
+    end
+    missing = missing + thread:get("missing_retry_after")
+  end
+  local e = summary.errors
+  local parts = {}
+  for status, count in pairs(all) do table.insert(parts, '"' .. status .. '": ' .. count) end
+  io.write(string.format('BENCH {"requests": %%d, "duration_us": %%d, "socket_errors": %%d, ' ..
+    '"p50_ms": %%.3f, "p90_ms": %%.3f, "p99_ms": %%.3f, "max_ms": %%.3f, "statuses": {%%s}, ' ..
+    '"missing_retry_after": %%d}\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, table.concat(parts, ", "), missing))
+end
+"""
+
+
+def lua_table(rows):
+    def value(v):
+        return json.dumps(v)  # a JSON string is a valid Lua string literal for these values
+    return "{" + ", ".join("{" + ", ".join(f"{k} = {value(v)}" for k, v in row.items()) + "}" for row in rows) + "}"
+
+
+def script(scenario, targets, password):
+    text = LUA % {
+        "targets": lua_table(targets),
+        "searches": "{" + ", ".join(json.dumps(q) for q in SEARCHES) + "}",
+        "scenario": scenario,
+        "password": password,
+    }
+    handle, path = tempfile.mkstemp(suffix=".lua")
+    with os.fdopen(handle, "w") as file:
+        file.write(text)
+    return path
+
+
+def wrk(base, scenario, targets, password, connections, seconds, warmup):
+    """Runs the scenario (after `warmup` seconds of the same, not reported); returns its figures."""
+    path = script(scenario, targets, password)
+    try:
+        threads = str(min(2, connections))
+        if warmup:
+            subprocess.run(["wrk", "-t", threads, "-c", str(connections), "-d", f"{warmup}s", "-s", path, base],
+                           check=True, stdout=subprocess.DEVNULL)
+        out = subprocess.run(["wrk", "-t", threads, "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+                              "-s", path, base], check=True, text=True, stdout=subprocess.PIPE).stdout
+    finally:
+        os.unlink(path)
+    line = next(l for l in out.splitlines() if l.startswith("BENCH "))
+    figures = json.loads(line[len("BENCH "):])
+    ok = sum(c for s, c in figures["statuses"].items() if s.startswith("2"))
+    figures["errors"] = figures["requests"] - ok + figures["socket_errors"]
+    figures["rps"] = ok / (figures["duration_us"] / 1e6)
+    return figures
