@@ -7,6 +7,7 @@
 #   scripts/postgres.sh fresh NAME PORT   a new, empty throwaway cluster; prints its server URL
 #   scripts/postgres.sh start NAME PORT   start (creating if needed) a throwaway cluster; prints its URL
 #   scripts/postgres.sh stop NAME         stop a throwaway cluster
+#   scripts/postgres.sh crash NAME        stop it as a crash would (immediate: recovery on next start)
 #
 # Throwaway clusters listen on 127.0.0.1 only, trust local connections, and keep their data in
 # .data/pg-NAME (or under /tmp when the postgres user cannot reach the checkout, e.g. in /root).
@@ -135,8 +136,13 @@ stop)
     ensure_binaries
     stop_cluster "$2"
     ;;
+crash)
+    ensure_binaries
+    dir=$(cluster_dir "$2")
+    if is_running "$dir"; then as_owner "$bindir/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null; fi
+    ;;
 *)
-    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -159,9 +159,17 @@ pub fn binary() -> PathBuf {
 /// `pipeline-core serve` on a fresh master database, with JSON logs; returns the running child
 /// (killed when dropped), its port and the master database's name once it is listening.
 pub async fn serve_binary() -> (tokio::process::Child, u16, String) {
-    use tokio::io::AsyncBufReadExt as _;
     let master = unique_database_name("master");
-    let mut env = base_environment(&master);
+    let (child, port) = serve_binary_with(base_environment(&master)).await;
+    (child, port, master)
+}
+
+/// `pipeline-core serve` with `env` (plus JSON logs); returns the running child (killed when
+/// dropped) and its port once it is listening.
+pub async fn serve_binary_with<S: std::hash::BuildHasher>(
+    mut env: HashMap<String, String, S>,
+) -> (tokio::process::Child, u16) {
+    use tokio::io::AsyncBufReadExt as _;
     env.insert("LOG_FORMAT".to_owned(), "json".to_owned());
     let mut child = binary_command(&env).arg("serve").stderr(std::process::Stdio::piped()).spawn().expect("spawns");
     let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
@@ -180,7 +188,7 @@ pub async fn serve_binary() -> (tokio::process::Child, u16, String) {
     .expect("the service starts listening");
     // Keep draining its log so it never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, port, master)
+    (child, port)
 }
 
 /// A command running the binary with exactly `env` as its environment.
