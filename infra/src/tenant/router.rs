@@ -144,16 +144,16 @@ impl TenantRouter {
         yacht: YachtId,
     ) -> Result<Transaction<'static, Postgres>, RouterError> {
         let pool = self.pool(location).await?;
-        let mut tx = match pool.begin().await {
-            Err(sqlx::Error::PoolTimedOut) => return Err(RouterError::Exhausted),
-            other => other?,
-        };
-        sqlx::query("SELECT set_config('role', $1, true), set_config('app.yacht_id', $2, true)")
-            .bind(TENANT_ROLE)
-            .bind(yacht.to_string())
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
+        // One round trip for both: the yacht id is a formatted UUID (hex digits and dashes) and
+        // the role a constant, so neither can carry SQL.
+        let begin = format!(
+            "BEGIN; SELECT set_config('role', '{TENANT_ROLE}', true), set_config('app.yacht_id', '{}', true)",
+            yacht.as_uuid().hyphenated()
+        );
+        match pool.begin_with(sqlx::AssertSqlSafe(begin)).await {
+            Err(sqlx::Error::PoolTimedOut) => Err(RouterError::Exhausted),
+            other => Ok(other?),
+        }
     }
 
     /// Closes pools unused for longer than the idle timeout; returns how many were closed.
