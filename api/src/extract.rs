@@ -6,7 +6,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams};
 use axum::http::header;
 use axum::http::request::Parts;
 use pms_domain::auth::{RequestMeta, UserStatus};
-use pms_domain::directory::{Directory as _, YachtStatus};
+use pms_domain::directory::{Directory as _, YachtAccess, YachtStatus};
 use pms_domain::identity::{Email, MembershipStatus, Role};
 use pms_domain::ids::{UserId, YachtId};
 use pms_infra::tenant::router::TenantLocation;
@@ -41,29 +41,37 @@ fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
     Ok(token.trim())
 }
 
+const REFUSED: &str = "The access token is invalid or expired; sign in or refresh.";
+
+/// The user the bearer token names (ours, or a linked Supabase identity), within their rate
+/// limit; whether the account is still active is for the caller to check.
+async fn token_user(parts: &Parts, state: &AppState) -> Result<UserId, ApiError> {
+    let token = bearer_token(parts)?;
+    let user = match (state.tokens.verify_access(token), &state.supabase) {
+        (Ok(user), _) => user,
+        (Err(_), Some(supabase)) => {
+            let identity = supabase.verify(token).map_err(|_| unauthorized(REFUSED))?;
+            let email = identity.email.as_deref().and_then(|e| Email::parse(e).ok());
+            state
+                .directory
+                .link_external(&identity.subject, email.as_ref())
+                .await?
+                .ok_or_else(|| unauthorized("No account is linked to this identity."))?
+        }
+        (Err(_), None) => return Err(unauthorized(REFUSED)),
+    };
+    state.rate_limits.check_user(user.as_uuid())?;
+    tracing::Span::current().record("user_id", tracing::field::display(user));
+    Ok(user)
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        const REFUSED: &str = "The access token is invalid or expired; sign in or refresh.";
-        let token = bearer_token(parts)?;
-        let user = match (state.tokens.verify_access(token), &state.supabase) {
-            (Ok(user), _) => user,
-            (Err(_), Some(supabase)) => {
-                let identity = supabase.verify(token).map_err(|_| unauthorized(REFUSED))?;
-                let email = identity.email.as_deref().and_then(|e| Email::parse(e).ok());
-                state
-                    .directory
-                    .link_external(&identity.subject, email.as_ref())
-                    .await?
-                    .ok_or_else(|| unauthorized("No account is linked to this identity."))?
-            }
-            (Err(_), None) => return Err(unauthorized(REFUSED)),
-        };
-        state.rate_limits.check_user(user.as_uuid())?;
+        let user = token_user(parts, state).await?;
         let profile = state.directory.profile(user).await?;
         let profile = profile.filter(|p| p.status == UserStatus::Active).ok_or_else(|| unauthorized(REFUSED))?;
-        tracing::Span::current().record("user_id", tracing::field::display(user));
         Ok(Self { id: user, is_platform_admin: profile.is_platform_admin })
     }
 }
@@ -130,7 +138,17 @@ impl TenantCtx {
     /// `user` acting on `yacht`: 404 unless they are a member, 403 while the yacht or their
     /// membership is suspended.
     pub async fn resolve(state: &AppState, user: UserId, yacht: YachtId) -> Result<Self, ApiError> {
-        let access = state.directory.access(user, yacht).await?.ok_or_else(no_such_yacht)?;
+        let access = state.directory.access(user, yacht).await?;
+        Self::with_access(state, user, yacht, access)
+    }
+
+    fn with_access(
+        state: &AppState,
+        user: UserId,
+        yacht: YachtId,
+        access: Option<YachtAccess>,
+    ) -> Result<Self, ApiError> {
+        let access = access.ok_or_else(no_such_yacht)?;
         if access.yacht_status != YachtStatus::Active {
             return Err(ApiError::new(ErrorCode::YachtSuspended, "This yacht is suspended."));
         }
@@ -147,7 +165,7 @@ impl FromRequestParts<AppState> for TenantCtx {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let user = AuthUser::from_request_parts(parts, state).await?;
+        let user = token_user(parts, state).await?;
         let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| no_such_yacht())?;
         // An id that is not even a UUID cannot exist: the same 404 as a yacht of someone else.
         let yacht: YachtId = params
@@ -155,6 +173,8 @@ impl FromRequestParts<AppState> for TenantCtx {
             .find(|(name, _)| *name == "yacht_id")
             .and_then(|(_, value)| value.parse().ok())
             .ok_or_else(no_such_yacht)?;
-        Self::resolve(state, user.id, yacht).await
+        // The account's state and the membership in one read of the master database.
+        let (_, access) = state.directory.active_access(user, yacht).await?.ok_or_else(|| unauthorized(REFUSED))?;
+        Self::with_access(state, user, yacht, access)
     }
 }

@@ -297,11 +297,14 @@ pub fn test_tenant_servers() -> pms_infra::tenant::servers::TenantServers {
 
 /// Connections currently open to any of `databases`.
 pub async fn open_connections(databases: &[String]) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = ANY($1)")
-        .bind(databases)
-        .fetch_one(&mut admin_connection().await)
-        .await
-        .expect("pg_stat_activity")
+    // Client connections only: an autovacuum worker in one of them is not ours.
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = ANY($1) AND backend_type = 'client backend'",
+    )
+    .bind(databases)
+    .fetch_one(&mut admin_connection().await)
+    .await
+    .expect("pg_stat_activity")
 }
 
 /// The second PostgreSQL server `make test` starts, for placement on a named server.

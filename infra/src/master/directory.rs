@@ -73,8 +73,9 @@ impl Directory for PgDirectory {
     }
 
     async fn access(&self, user: UserId, yacht: YachtId) -> Result<Option<YachtAccess>, StoreError> {
-        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
-            "SELECT m.role, m.status, y.status, t.server_key, t.name
+        let row: Option<AccessRow> = sqlx::query_as(
+            "SELECT m.role, m.status AS membership, y.status AS yacht_status, t.server_key AS server,
+                    t.name AS database
              FROM memberships m
              JOIN yachts y ON y.id = m.yacht_id
              JOIN tenant_databases t ON t.id = y.tenant_database_id
@@ -85,18 +86,39 @@ impl Directory for PgDirectory {
         .fetch_optional(&self.pool)
         .await
         .map_err(store_error)?;
-        row.map(|(role, membership, yacht_status, server, database)| {
-            Ok(YachtAccess {
-                role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
-                membership_status: MembershipStatus::parse(&membership)
-                    .ok_or_else(|| corrupt("membership status", &membership))?,
-                yacht_status: YachtStatus::parse(&yacht_status)
-                    .ok_or_else(|| corrupt("yacht status", &yacht_status))?,
-                server: ServerKey::parse(&server).map_err(|_| corrupt("server key", &server))?,
-                database: DatabaseName::parse(&database).map_err(|_| corrupt("database name", &database))?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(yacht_access).transpose()
+    }
+
+    async fn active_access(
+        &self,
+        user: UserId,
+        yacht: YachtId,
+    ) -> Result<Option<(bool, Option<YachtAccess>)>, StoreError> {
+        type Row = (bool, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT u.is_platform_admin, m.role, m.status AS membership, y.status AS yacht_status,
+                    t.server_key AS server, t.name AS database
+             FROM users u
+             LEFT JOIN memberships m ON m.user_id = u.id AND m.yacht_id = $2
+             LEFT JOIN yachts y ON y.id = m.yacht_id
+             LEFT JOIN tenant_databases t ON t.id = y.tenant_database_id
+             WHERE u.id = $1 AND u.status = 'active'",
+        )
+        .bind(user.as_uuid())
+        .bind(yacht.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        let Some((is_platform_admin, role, membership, yacht_status, server, database)) = row else {
+            return Ok(None);
+        };
+        let access = match (role, membership, yacht_status, server, database) {
+            (Some(role), Some(membership), Some(yacht_status), Some(server), Some(database)) => {
+                Some(yacht_access(&AccessRow { role, membership, yacht_status, server, database })?)
+            }
+            _ => None,
+        };
+        Ok(Some((is_platform_admin, access)))
     }
 
     async fn link_external(&self, subject: &str, email: Option<&Email>) -> Result<Option<UserId>, StoreError> {
@@ -119,4 +141,25 @@ impl Directory for PgDirectory {
         .map_err(store_error)?;
         Ok(newly_linked.map(UserId::from_uuid))
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    role: String,
+    membership: String,
+    yacht_status: String,
+    server: String,
+    database: String,
+}
+
+fn yacht_access(row: &AccessRow) -> Result<YachtAccess, StoreError> {
+    Ok(YachtAccess {
+        role: Role::parse(&row.role).ok_or_else(|| corrupt("role", &row.role))?,
+        membership_status: MembershipStatus::parse(&row.membership)
+            .ok_or_else(|| corrupt("membership status", &row.membership))?,
+        yacht_status: YachtStatus::parse(&row.yacht_status)
+            .ok_or_else(|| corrupt("yacht status", &row.yacht_status))?,
+        server: ServerKey::parse(&row.server).map_err(|_| corrupt("server key", &row.server))?,
+        database: DatabaseName::parse(&row.database).map_err(|_| corrupt("database name", &row.database))?,
+    })
 }
