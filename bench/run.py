@@ -5,7 +5,7 @@ yachts registered. Prints one table and writes bench/results/latest.json. See be
 
 Knobs (environment): BENCH_YACHTS (20), BENCH_CONNECTIONS (32), BENCH_SECONDS (15),
 BENCH_WARMUP (3), BENCH_BUDGET (40), BENCH_POOL (2), BENCH_SCALE_YACHTS (1000, 0 skips),
-BENCH_SCALE_LOADED (200), BENCH_SCALE_BUDGET (60), BENCH_PORT (18090), BENCH_PG_PORT (54359)."""
+BENCH_SCALE_LOADED (200), BENCH_SCALE_BUDGET (60), BENCH_PORT (18095), BENCH_PG_PORT (54369)."""
 
 import datetime
 import json
@@ -122,14 +122,14 @@ def main():
         subprocess.run(["bash", "-c", "apt-get update -qq && apt-get install -y -qq wrk"], check=True,
                        stdout=sys.stderr)
     run(["cargo", "build", "--release", "--locked", "-q", "-p", "pms-api", "--bin", "pipeline-core"], capture=False)
-    cluster = Cluster("bench-full", knob("BENCH_PG_PORT", 54359))
+    cluster = Cluster("bench-full", knob("BENCH_PG_PORT", 54369))
     settings = {"TENANT_CONNECTION_BUDGET": str(knob("BENCH_BUDGET", 40)), "TENANT_POOL_SIZE": str(knob("BENCH_POOL", 2))}
     env = environment(cluster, settings)
     service = None
     try:
         run([BINARY, "migrate"], env=env)
         fleet = seed_fleet(env, yachts, yachts)
-        service = Service(env, knob("BENCH_PORT", 18090))
+        service = Service(env, knob("BENCH_PORT", 18095))
         idle = service.memory_kib("VmRSS")
         targets = prepare_targets(service, fleet)
         captured = capture(cluster, service, targets)
@@ -152,7 +152,7 @@ def main():
         if scale_yachts:
             results["tenant_scale"] = scale.run(cluster, env, scale_yachts, knob("BENCH_SCALE_LOADED", 200),
                                                 knob("BENCH_SCALE_BUDGET", 60), connections, seconds, warmup,
-                                                knob("BENCH_PORT", 18090))
+                                                knob("BENCH_PORT", 18095))
     finally:
         if service:
             service.stop()
