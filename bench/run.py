@@ -81,13 +81,28 @@ def capture(cluster, service, targets):
     return captured
 
 
+def parameter_types(cluster, database):
+    """A statement's parameter types, as PostgreSQL infers them when preparing it."""
+    known = {}
+
+    def types(sql):
+        if sql not in known:
+            out = run(["psql", "-qAtX", f"{cluster.url}/{database}", "-c", f"PREPARE bench_statement AS {sql}",
+                       "-c", "SELECT parameter_types::text FROM pg_prepared_statements"])
+            known[sql] = [t.strip('"') for t in out.strip().strip("{}").split(",")] if out.strip() != "{}" else []
+        return known[sql]
+
+    return types
+
+
 def replay(cluster, scenario, per_yacht, targets, connections, seconds, warmup):
     first, second = per_yacht[0], per_yacht[-1]
+    types = parameter_types(cluster, targets[0]["database"])
     jobs = []
     for index, target in enumerate(targets):
         clients = connections // len(targets) + (1 if index < connections % len(targets) else 0)
         if clients:
-            text, constants = pgbench.script(per_yacht[index], first, second)
+            text, constants = pgbench.script(per_yacht[index], first, second, types)
             jobs.append((target["database"], clients, text, constants))
     figures = pgbench.run(cluster, jobs, seconds, warmup)
     figures["statements"] = len(first)
@@ -102,6 +117,9 @@ def table(results):
         limit = f" {pg['tps']:>12.0f} {pg['p99_ms']:>10.2f} {r['ratio']:>6.2f}" if pg else f" {'n/a':>12} {'':>10} {'':>6}"
         lines.append(f"{name:<20} {r['rps']:>9.0f} {r['p50_ms']:>8.2f} {r['p90_ms']:>8.2f} {r['p99_ms']:>8.2f}"
                      f" {r['max_ms']:>8.2f} {r['errors']:>7}" + limit)
+    for name, r in results["scenarios"].items():
+        if r.get("pgbench", {}).get("failed_processes"):
+            lines.append(f"WARNING: pgbench failed for {name}; its figure is not a limit:\n{r['pgbench']['failure']}")
     memory = results["memory_mib"]
     lines.append(f"memory: {memory['idle']:.0f} MiB idle, {memory['peak']:.0f} MiB peak (targets < 60, < 250)")
     if results.get("tenant_scale"):

@@ -3,9 +3,10 @@ of a scenario issued there (read from the server log with log_statement = all), 
 transaction, at the same concurrency.
 
 A statement's parameters are the values that request bound, except those that differ between two
-identical requests on the same yacht: ids (fresh uuids, drawn in the transaction's first SELECT,
-which the service issues anyway) and numbers (unique per client, so work-order numbers stay
-unique). The master database's lookups (the user and the membership, two primary-key reads per
+identical requests on the same yacht: ids (fresh uuids from gen_random_uuid() in the statement)
+and numbers (unique per client, so work-order numbers stay unique). Statements the service sent
+together in one simple-protocol message (BEGIN with the yacht's set_config) go in one pgbench
+pipeline: one round trip, as for the service. The master database's lookups (the user and the membership, two primary-key reads per
 request) are not replayed: pgbench does a little less than the service."""
 
 import os
@@ -44,54 +45,66 @@ class LogReader:
 
 
 def statements(entries, database):
-    """The statements run on `database`, each as (sql, {n: value or None})."""
+    """The statements run on `database`, each as (sql, {n: value or None}, simple), where simple
+    ones were sent as text (and may hold several statements separated by semicolons)."""
     found = []
     for _, db, level, text in entries:
         if db != database:
             continue
         if level == "LOG" and text.startswith("statement: "):
-            found.append((text[len("statement: "):], {}))
+            found.append((text[len("statement: "):], {}, True))
         elif level == "LOG" and text.startswith("execute "):
-            found.append((text.split(": ", 1)[1], {}))
+            found.append((text.split(": ", 1)[1], {}, False))
         elif level == "DETAIL" and text.startswith("parameters: ") and found:
-            found[-1] = (found[-1][0], {int(m.group(1)): None if m.group(2) == "NULL" else m.group(3).replace("''", "'")
-                                        for m in PARAM.finditer(text)})
+            params = {int(m.group(1)): None if m.group(2) == "NULL" else m.group(3).replace("''", "'")
+                      for m in PARAM.finditer(text)}
+            found[-1] = (found[-1][0], params, found[-1][2])
     return found
 
 
-def script(mine, first, second):
+def shape(sql):
+    """The statement with its uuid literals blanked: the same for every yacht."""
+    return UUID_LITERAL.sub("'<uuid>'", sql)
+
+
+UUID_LITERAL = re.compile(r"'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'")
+
+
+def script(mine, first, second, parameter_types):
     """A pgbench script replaying `mine` (one request's statements on this yacht). `first` and
     `second` are two identical requests on one yacht: what differs between them is fresh per
-    request. Returns (script text, constants for -D)."""
-    if not (len(mine) == len(first) == len(second)) or any(a[0] != b[0] for a, b in zip(mine, first)):
+    request. `parameter_types(sql)` gives a statement's parameter types. Returns (script text,
+    constants for -D)."""
+    if not (len(mine) == len(first) == len(second)) or any(shape(a[0]) != shape(b[0]) for a, b in zip(mine, first)):
         raise RuntimeError("requests of one scenario issued different statements; cannot replay")
-    fresh_uuids, fresh_numbers, constants, lines = {}, {}, {}, ["\\set n :n + 1"]
+    fresh_numbers, constants, lines = {}, {}, ["\\set n :n + 1"]
     body = []
-    for i, ((sql, params), (_, a), (_, b)) in enumerate(zip(mine, first, second)):
-        def replace(match, i=i, params=params, a=a, b=b):
+    for i, ((sql, params, simple), (_, a, _), (_, b, _)) in enumerate(zip(mine, first, second)):
+        if simple:
+            parts = [part.strip() for part in sql.split(";") if part.strip()]
+            body.extend(["\\startpipeline", *(part + ";" for part in parts), "\\endpipeline"] if len(parts) > 1
+                        else [parts[0] + ";"])
+            continue
+        types = parameter_types(sql) if params else []
+
+        def replace(match, i=i, params=params, a=a, b=b, types=types):
             k = int(match.group(1))
-            value = params.get(k)
+            value, kind = params.get(k), types[k - 1]
             if value is None:
-                return "NULL"
+                return f"NULL::{kind}"
             if a.get(k) != b.get(k) and UUID.match(value):
-                return ":" + fresh_uuids.setdefault(a[k], f"u{len(fresh_uuids) + 1}")
+                # A fresh id: drawn by the server, as the service's own ids are fresh.
+                return "gen_random_uuid()" if kind == "uuid" else f"gen_random_uuid()::{kind}"
             if a.get(k) != b.get(k) and INTEGER.match(value):
                 return ":" + fresh_numbers.setdefault(a[k], f"i{len(fresh_numbers) + 1}")
             name = f"c{i}_{k}"
             constants[name] = value
             return ":" + name
-        body.append([re.sub(r"\$(\d+)", replace, sql), sql.upper().startswith("SELECT SET_CONFIG")])
+
+        body.append(re.sub(r"\$(\d+)", replace, sql) + ";")
     for name in fresh_numbers.values():
         lines.append(f"\\set {name} 100000000 + :client_id * 1000000 + :n * 10 + {name[1:]}")
-    for sql, first_select in body:
-        if first_select and fresh_uuids:
-            extra = ", ".join(f"gen_random_uuid() AS {name}" for name in fresh_uuids.values())
-            lines.append(f"{sql}, {extra} \\gset")
-        else:
-            lines.append(sql + ";")
-    if fresh_uuids and not any(first for _, first in body):
-        raise RuntimeError("no statement to draw fresh ids in")
-    return "\n".join(lines) + "\n", constants
+    return "\n".join(lines + body) + "\n", constants
 
 
 def run(cluster, jobs, seconds, warmup):
