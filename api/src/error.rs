@@ -206,6 +206,19 @@ impl ApiError {
         Self { errors, ..Self::new(ErrorCode::ValidationFailed, "One or more fields are invalid.") }
     }
 
+    /// For a request whose payload names records: a validation failure that is only about
+    /// named records that do not exist becomes a 404, with the fields under `payload.`.
+    #[must_use]
+    pub fn missing_reference_as_not_found(self) -> Self {
+        let only_missing = !self.errors.is_empty() && self.errors.iter().all(|e| e.code == "not_found");
+        if self.code != ErrorCode::ValidationFailed || !only_missing {
+            return self;
+        }
+        let errors =
+            self.errors.into_iter().map(|e| FieldError { field: format!("payload.{}", e.field), ..e }).collect();
+        Self { errors, ..Self::new(ErrorCode::NotFound, "A record the payload names does not exist on this yacht.") }
+    }
+
     #[must_use]
     pub fn with_retry_after(mut self, secs: u32) -> Self {
         self.retry_after_secs = Some(secs);

@@ -120,12 +120,18 @@ async fn attempt(
             Begun::Replay(response) => return Ok(response),
             Begun::Fresh(mutation) => mutation,
         };
-        let result = call.run(&mut Exec { state, ctx, tx: mutation.tx(), actor, now }).await?;
+        let result = call
+            .run(&mut Exec { state, ctx, tx: mutation.tx(), actor, now })
+            .await
+            .map_err(ApiError::missing_reference_as_not_found)?;
         log_success(mutation.tx(), ctx, spec, id, started, started_at).await?;
         mutation.commit(Answer::ok(response(spec, id, result))).await
     } else {
         let mut tx = ctx.store.begin().await?;
-        let result = call.run(&mut Exec { state, ctx, tx: &mut tx, actor, now }).await?;
+        let result = call
+            .run(&mut Exec { state, ctx, tx: &mut tx, actor, now })
+            .await
+            .map_err(ApiError::missing_reference_as_not_found)?;
         log_success(&mut tx, ctx, spec, id, started, started_at).await?;
         tx.commit().await?;
         Ok(Json(response(spec, id, result)).into_response())

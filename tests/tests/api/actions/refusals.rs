@@ -84,6 +84,10 @@ async fn refusals_say_why_and_change_nothing() {
         .await;
     let theirs = id(&theirs.json().await.expect("json"));
     refused(&s, &s.engineer, "start_work_order", json!({"work_order_id": theirs}), 404, "not_found").await;
+    // A record the payload names that is not on this yacht is missing too, not a malformed payload.
+    let report = json!({"equipment_id": uuid::Uuid::now_v7(), "title": "Low oil pressure alarm"});
+    let body = refused(&s, &s.engineer, "report_fault", report, 404, "not_found").await;
+    assert_eq!(body["errors"][0]["field"], "payload.equipment_id", "{body}");
     let call = json!({"action": "view_worklist", "payload": {}});
     let (status, _) = problem(
         s.app
@@ -103,7 +107,7 @@ async fn refusals_say_why_and_change_nothing() {
             .expect("status");
     assert_eq!(status, "planned");
     let logged = s.scalar("SELECT count(*) FROM action_executions WHERE outcome = 'refused'").await;
-    assert_eq!(logged, "9", "every refusal of a known action on this yacht is logged");
+    assert_eq!(logged, "10", "every refusal of a known action on this yacht is logged");
 }
 
 #[tokio::test]
