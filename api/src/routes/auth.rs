@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::actions::field_error;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{AuthUser, ClientMeta};
 use crate::http::json::ApiJson;
@@ -35,6 +36,17 @@ pub struct LoginRequest {
 pub struct RefreshRequest {
     #[schema(min_length = 1, max_length = 256)]
     pub refresh_token: String,
+}
+
+impl RefreshRequest {
+    /// The schema's bounds, so a request outside them is refused as the spec says.
+    fn validate(&self) -> Result<&str, ApiError> {
+        match self.refresh_token.chars().count() {
+            0 => Err(field_error("refresh_token", "required", "give the refresh token".to_owned())),
+            1..=256 => Ok(&self.refresh_token),
+            _ => Err(field_error("refresh_token", "too_long", "at most 256 characters".to_owned())),
+        }
+    }
 }
 
 /// A signed-in user.
@@ -194,6 +206,7 @@ pub async fn login(
     responses(
         (status = OK, description = "A new token pair.", body = TokenResponse),
         (status = UNAUTHORIZED, description = "`invalid_refresh_token` or `refresh_token_reused`.", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`validation_failed`: the token is empty or longer than 256 characters.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn refresh(
@@ -201,7 +214,7 @@ pub async fn refresh(
     ClientMeta(meta): ClientMeta,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let session = state.auth.refresh(&body.refresh_token, crate::clock::now(), &meta).await.map_err(|e| match e {
+    let session = state.auth.refresh(body.validate()?, crate::clock::now(), &meta).await.map_err(|e| match e {
         RefreshError::InvalidToken => ApiError::new(
             ErrorCode::InvalidRefreshToken,
             "The refresh token is invalid, expired or revoked; sign in again.",
@@ -224,14 +237,17 @@ pub async fn refresh(
     path = "/v1/auth/logout",
     tag = "auth",
     request_body = RefreshRequest,
-    responses((status = NO_CONTENT, description = "Signed out.")),
+    responses(
+        (status = NO_CONTENT, description = "Signed out."),
+        (status = UNPROCESSABLE_ENTITY, description = "`validation_failed`: the token is empty or longer than 256 characters.", body = Problem, content_type = "application/problem+json"),
+    ),
 )]
 pub async fn logout(
     State(state): State<AppState>,
     ClientMeta(meta): ClientMeta,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.auth.logout(&body.refresh_token, &meta).await?;
+    state.auth.logout(body.validate()?, &meta).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

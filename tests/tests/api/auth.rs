@@ -43,6 +43,13 @@ async fn login_refresh_and_logout_round_trip() {
     assert_eq!((status, body["code"].as_str()), (401, Some("invalid_refresh_token")));
     let again = app.post_json("/v1/auth/logout", &json!({"refresh_token": rotated["refresh_token"]}), None).await;
     assert_eq!(again.status(), 204, "logout is idempotent");
+    for (path, token) in
+        [("/v1/auth/logout", String::new()), ("/v1/auth/refresh", String::new()), ("/v1/auth/logout", "x".repeat(257))]
+    {
+        let (status, problem) =
+            pms_tests::problem(app.post_json(path, &json!({"refresh_token": token}), None).await).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("refresh_token")), "{path}: {problem}");
+    }
 
     assert_eq!(events(&app).await, ["login_succeeded", "refresh", "logout"]);
 }
