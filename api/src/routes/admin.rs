@@ -30,6 +30,7 @@ use crate::validation::Validation;
 
 /// Where a new yacht's data goes. Omit it for a new database on the default server.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PlacementRequest {
     /// A configured tenant server key; `default` when omitted.
     #[schema(example = "default", pattern = "^[a-z_][a-z0-9_]{0,31}$")]
@@ -41,6 +42,7 @@ pub struct PlacementRequest {
 
 /// A yacht to provision.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "M/Y Aurora", "imo_number": "9074729", "flag_state": "Cayman Islands"}))]
 pub struct CreateYachtRequest {
     #[schema(min_length = 1, max_length = 100)]
@@ -57,6 +59,7 @@ pub struct CreateYachtRequest {
 
 /// The first person to manage the yacht's members.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FirstAdminRequest {
     #[schema(format = Email, max_length = 254)]
     pub email: String,

@@ -22,6 +22,7 @@ const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Email and password.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "chief@aurora.demo", "password": "correct horse battery"}))]
 pub struct LoginRequest {
     /// The account's email address (case does not matter).
@@ -33,6 +34,7 @@ pub struct LoginRequest {
 
 /// A refresh token, as returned by login or a previous refresh.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[schema(min_length = 1, max_length = 256)]
     pub refresh_token: String,

@@ -65,6 +65,7 @@ pub struct MemberList {
 
 /// Someone to invite.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "deckhand@aurora.demo", "role": "crew", "display_name": "Sam Deck"}))]
 pub struct InviteRequest {
     #[schema(format = Email, max_length = 254)]
@@ -88,6 +89,7 @@ pub struct InvitationView {
 
 /// A new role.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeRoleRequest {
     #[schema(example = "chief_engineer")]
     pub role: String,
@@ -95,6 +97,7 @@ pub struct ChangeRoleRequest {
 
 /// Accepting an invitation.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptInviteRequest {
     #[schema(min_length = 1, max_length = 256)]
     pub token: String,

@@ -55,6 +55,7 @@ pub struct NoteList {
 
 /// A note to add. Newlines allowed.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"body": "Slight weep at the raw-water pump seal; monitor daily."}))]
 pub struct AddNoteRequest {
     #[schema(
@@ -131,6 +132,7 @@ pub struct HandoverList {
 
 /// An item for the incoming crew.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"summary": "Port stabiliser fin hydraulic leak: WO-2026-0031 awaiting seal kit.", "category": "urgent", "subject_type": "work_order", "subject_id": "0193a5f2-3b00-7000-8000-000000000401"}))]
 pub struct AddHandoverRequest {
     #[schema(

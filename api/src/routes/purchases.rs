@@ -77,6 +77,7 @@ pub struct PurchaseRequestList {
 
 /// Parts to buy.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"part_id": "0193a5f2-4c00-7000-8000-000000000501", "quantity": 10, "reason": "Below minimum after oil changes"}))]
 pub struct CreatePurchaseRequest {
     pub part_id: Uuid,
@@ -88,6 +89,7 @@ pub struct CreatePurchaseRequest {
 
 /// A note on the decision.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 1000)]
     pub note: Option<String>,

@@ -107,6 +107,13 @@ async fn malformed_bodies_are_refused_and_write_nothing() {
             br#"{"title": "a", "title": "b", "type": "corrective", "priority": "routine"}"#.to_vec(),
             &["invalid_body"],
         ),
+        // A misspelt field is refused rather than silently ignored (the spec says so too).
+        (
+            "an unknown field",
+            "application/json",
+            br#"{"title": "x", "priorty": "critical"}"#.to_vec(),
+            &["invalid_body"],
+        ),
         ("text/plain", "text/plain", br#"{"title": "x"}"#.to_vec(), &["unsupported_media_type"]),
         ("form", "application/x-www-form-urlencoded", b"title=x".to_vec(), &["unsupported_media_type"]),
         ("empty", "application/json", Vec::new(), &["malformed_json", "invalid_body"]),

@@ -106,6 +106,7 @@ impl From<&Equipment> for EquipmentView {
 
 /// Equipment to register.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"code": "DG-1", "name": "Generator 1", "system": "Electrical", "criticality": "high"}))]
 pub struct CreateEquipmentRequest {
     /// Unique on the yacht; stored upper-case.
@@ -131,6 +132,7 @@ pub struct CreateEquipmentRequest {
 
 /// A partial update: omitted fields stay as they are; `null` clears an optional one.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"location": "Engine room, port side", "serial_number": null}))]
 pub struct UpdateEquipmentRequest {
     #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", max_length = 40)]
@@ -159,12 +161,14 @@ pub struct UpdateEquipmentRequest {
 
 /// A new operational status.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SetEquipmentStatusRequest {
     pub status: EquipmentStatusDto,
 }
 
 /// A running-hours meter reading.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"hours": 12450.5, "note": "Noon reading"}))]
 pub struct RecordRunningHoursRequest {
     /// Hours on the meter, to a tenth.

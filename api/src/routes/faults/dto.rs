@@ -105,6 +105,7 @@ impl From<&Fault> for FaultView {
 
 /// A fault to report (anyone aboard may).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"equipment_id": "0193a5f2-1c00-7000-8000-000000000101", "code": "E047", "title": "Low oil pressure alarm", "severity": "high"}))]
 pub struct ReportFaultRequest {
     pub equipment_id: Option<Uuid>,
@@ -123,6 +124,7 @@ pub struct ReportFaultRequest {
 /// Corrections to an active fault (a partial update): omitted fields stay as they are; `null`
 /// (or a blank string) clears an optional one.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"code": "SPN 100 FMI 1", "severity": "critical"}))]
 #[allow(clippy::option_option, reason = "absent, null and a value mean different things")]
 pub struct UpdateFaultRequest {
@@ -160,6 +162,7 @@ impl UpdateFaultRequest {
 
 /// How the fault was fixed.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"resolution": "Replaced the oil pressure sender; alarm cleared on test run."}))]
 pub struct ResolveFaultRequest {
     #[schema(
@@ -171,6 +174,7 @@ pub struct ResolveFaultRequest {
 
 /// Why the fault was not real.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "Sensor cable chafed; reading spurious."}))]
 pub struct FalseAlarmRequest {
     #[schema(

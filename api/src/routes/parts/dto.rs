@@ -136,6 +136,7 @@ pub struct MovementList {
 
 /// A part to register (with no stock: receive it afterwards).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"number": "0900-1234", "name": "Oil filter", "manufacturer": "MTU", "unit": "pcs", "minimum_quantity": 4, "reorder_quantity": 10}))]
 pub struct CreatePartRequest {
     #[schema(pattern = r"^\s*[A-Za-z0-9./_#+-][A-Za-z0-9 ./_#+-]*$", max_length = 60)]
@@ -159,6 +160,7 @@ pub struct CreatePartRequest {
 
 /// A quantity received, consumed or returned.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"quantity": 2, "work_order_id": "0193a5f2-3b00-7000-8000-000000000401", "note": "Oil change"}))]
 pub struct StockChangeRequest {
     /// More than zero, at most three decimals.
@@ -172,6 +174,7 @@ pub struct StockChangeRequest {
 
 /// A stock count.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AdjustStockRequest {
     /// The quantity actually on the shelf.
     #[schema(minimum = 0, maximum = 999_999_999)]

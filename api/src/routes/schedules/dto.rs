@@ -172,6 +172,7 @@ pub struct CreateScheduleRequest {
 /// A partial update: omitted fields stay as they are; `null` drops `every_days` or
 /// `every_hours` (one must remain) or clears the description.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"every_hours": 750, "lead_hours": 50}))]
 pub struct UpdateScheduleRequest {
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]

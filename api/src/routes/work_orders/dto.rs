@@ -154,6 +154,7 @@ pub struct WorkOrderList {
 
 /// Work to plan.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Oil change DG-1", "kind": "preventive", "priority": "routine", "equipment_id": "0193a5f2-1c00-7000-8000-000000000102", "due_on": "2026-12-01"}))]
 pub struct CreateWorkOrderRequest {
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
@@ -171,6 +172,7 @@ pub struct CreateWorkOrderRequest {
 /// Changes to the details of unfinished work (a partial update): omitted fields stay as they
 /// are; `null` clears an optional one.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"priority": "important", "due_on": "2026-12-05"}))]
 #[allow(clippy::option_option, reason = "absent, null and a value mean different things")]
 pub struct UpdateWorkOrderRequest {
@@ -204,6 +206,7 @@ impl UpdateWorkOrderRequest {
 
 /// A work order for a fault; omitted fields come from the fault.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FromFaultRequest {
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub title: Option<String>,
@@ -223,6 +226,7 @@ pub struct WorkOrderFromFaultView {
 
 /// What was done.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CompleteWorkOrderRequest {
     #[schema(
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
@@ -233,6 +237,7 @@ pub struct CompleteWorkOrderRequest {
 
 /// Why and until when the work waits.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DeferWorkOrderRequest {
     #[schema(
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
@@ -244,6 +249,7 @@ pub struct DeferWorkOrderRequest {
 
 /// Why the work is dropped.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CancelWorkOrderRequest {
     #[schema(
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
@@ -254,6 +260,7 @@ pub struct CancelWorkOrderRequest {
 
 /// Who does the work; `null` unassigns.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AssignWorkOrderRequest {
     /// An active member of the yacht.
     pub assignee_id: Option<Uuid>,
@@ -261,6 +268,7 @@ pub struct AssignWorkOrderRequest {
 
 /// Hours of work to log.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LogHoursRequest {
     /// More than 0 and at most 24, to a tenth.
     #[schema(exclusive_minimum = 0, maximum = 24)]
@@ -295,6 +303,7 @@ impl LoggedHoursView {
 
 /// A checklist item to add.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AddChecklistItemRequest {
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 500)]
     pub text: String,
