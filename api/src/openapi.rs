@@ -188,7 +188,63 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     add_common_responses(&mut api);
     document_error_codes(&mut api);
     constrain_idempotency_keys(&mut api);
+    forbid_nul_in_strings(&mut api);
     api
+}
+
+/// Every free-text string says what the readers enforce: no NUL character (PostgreSQL cannot
+/// store one, so bodies and query strings holding one are refused with 422).
+fn forbid_nul_in_strings(api: &mut utoipa::openapi::OpenApi) {
+    for schema in api.components.iter_mut().flat_map(|c| c.schemas.values_mut()) {
+        forbid_nul(schema);
+    }
+    for item in api.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let RefOr::T(parameter) = parameter {
+                    parameter.schema.iter_mut().for_each(forbid_nul);
+                }
+            }
+            if let Some(RefOr::T(body)) = operation.request_body.as_mut() {
+                for content in body.content.values_mut() {
+                    if let RefOr::T(content) = content {
+                        content.schema.iter_mut().for_each(forbid_nul);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn forbid_nul(schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            let string = match &object.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(types) => types.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            let free = object.pattern.is_none() && object.format.is_none() && object.enum_values.is_none();
+            if string && free {
+                object.pattern = Some(r"^[^\x00]*$".to_owned());
+            }
+            object.properties.values_mut().for_each(forbid_nul);
+            if let Some(AdditionalProperties::RefOr(extra)) = object.additional_properties.as_deref_mut() {
+                forbid_nul(extra);
+            }
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                forbid_nul(items);
+            }
+        }
+        Schema::OneOf(union) => union.items.iter_mut().for_each(forbid_nul),
+        Schema::AllOf(union) => union.items.iter_mut().for_each(forbid_nul),
+        Schema::AnyOf(union) => union.items.iter_mut().for_each(forbid_nul),
+        _ => {}
+    }
 }
 
 /// The document as committed: pretty JSON with a trailing newline.

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use pms_domain::actions;
 use serde_json::json;
-use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
@@ -40,10 +40,22 @@ impl PartialSchema for ActionCall {
                 .property("context", Ref::from_schema_name(ActionContext::name()))
                 .property("payload", Ref::from_schema_name(d.payload.clone()))
                 .required("payload")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
                 .examples([json!({"action": d.name, "payload": d.example})]);
             union = union.item(variant);
         }
         union.into()
+    }
+}
+
+/// A payload's schema with `additionalProperties: false`: the payload parser refuses unknown fields.
+fn closed(schema: RefOr<Schema>) -> RefOr<Schema> {
+    match schema {
+        RefOr::T(Schema::Object(mut object)) => {
+            object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            RefOr::T(Schema::Object(object))
+        }
+        other => other,
     }
 }
 
@@ -55,7 +67,7 @@ impl ToSchema for ActionCall {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
         schemas.push((ActionContext::name().into_owned(), ActionContext::schema()));
         for d in documented() {
-            schemas.push((d.payload, d.schema));
+            schemas.push((d.payload, closed(d.schema)));
             schemas.extend(d.references);
         }
     }
