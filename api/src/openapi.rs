@@ -217,7 +217,9 @@ fn forbid_nul_in_strings(api: &mut utoipa::openapi::OpenApi) {
 }
 
 fn forbid_nul(schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
-    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
+    use utoipa::openapi::schema::{
+        AdditionalProperties, ArrayItems, KnownFormat, Schema, SchemaFormat, SchemaType, Type,
+    };
     let RefOr::T(schema) = schema else { return };
     match schema {
         Schema::Object(object) => {
@@ -226,7 +228,9 @@ fn forbid_nul(schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
                 SchemaType::Array(types) => types.contains(&Type::String),
                 SchemaType::AnyValue => false,
             };
-            let free = object.pattern.is_none() && object.format.is_none() && object.enum_values.is_none();
+            // A password is free text too; other formats (uuid, date, email…) say what they hold.
+            let free_format = matches!(object.format, None | Some(SchemaFormat::KnownFormat(KnownFormat::Password)));
+            let free = object.pattern.is_none() && free_format && object.enum_values.is_none();
             if string && free {
                 object.pattern = Some(r"^[^\x00]*$".to_owned());
             }

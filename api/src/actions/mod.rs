@@ -225,6 +225,7 @@ pub async fn execute(
     request_body = ActionCall,
     responses(
         (status = OK, description = "Done; `result` is the created or changed record, or the view.", body = ExecuteResponse),
+        (status = FORBIDDEN, description = "`forbidden` (the caller's role may not run the action), `yacht_suspended` or `membership_inactive`.", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "`not_found`: no such yacht for you, or a record the payload names is not on it (`errors` says which field); `action_not_found`.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`invalid_state_transition`, `work_order_exists_for_fault`, `insufficient_stock`…", body = Problem, content_type = "application/problem+json"),
         (status = UNPROCESSABLE_ENTITY, description = "`validation_failed`: a bad payload, or `context.yacht_id` missing while you belong to several yachts.", body = Problem, content_type = "application/problem+json"),

@@ -35,8 +35,9 @@ pub struct PlacementRequest {
     /// A configured tenant server key; `default` when omitted.
     #[schema(example = "default", pattern = "^[a-z_][a-z0-9_]{0,31}$")]
     pub server: Option<String>,
-    /// An existing registered tenant database to share; a new one is created when omitted.
-    #[schema(example = "pms_shared_eu", pattern = "^[a-z_][a-z0-9_]{0,62}$")]
+    /// An existing registered tenant database to share (as `GET /v1/admin/tenants` lists them); a
+    /// new one is created when omitted.
+    #[schema(pattern = "^[a-z_][a-z0-9_]{0,62}$")]
     pub database: Option<String>,
 }
 
