@@ -206,6 +206,13 @@ impl ApiError {
         Self { errors, ..Self::new(ErrorCode::ValidationFailed, "One or more fields are invalid.") }
     }
 
+    /// A record the request names (not its path) that does not exist: 404 `not_found`, with
+    /// the field that named it.
+    pub fn missing_reference(field: &str, message: String) -> Self {
+        let errors = vec![FieldError { field: field.to_owned(), code: "not_found".to_owned(), message }];
+        Self { errors, ..Self::new(ErrorCode::NotFound, "A record the request names does not exist.") }
+    }
+
     /// For a request whose payload names records: a validation failure that is only about
     /// named records that do not exist becomes a 404, with the fields under `payload.`.
     #[must_use]

@@ -20,7 +20,7 @@ use pms_domain::members::{INVITATION_TTL, Inviter, NewInvitation, invite};
 use pms_infra::auth::tokens::one_time_token;
 
 use super::members::InvitationView;
-use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::PlatformAdmin;
 use crate::http::json::ApiJson;
 use crate::http::path::ApiPath;
@@ -221,12 +221,11 @@ fn parse_request(body: CreateYachtRequest) -> Result<(NewYacht, Option<FirstAdmi
 }
 
 fn provision_error(error: ProvisionError) -> ApiError {
-    let field = |field: &str, message: String| {
-        ApiError::validation(vec![FieldError { field: field.to_owned(), code: "unknown".to_owned(), message }])
-    };
     match error {
-        ProvisionError::UnknownServer(_) => field("tenant_database.server", error.to_string()),
-        ProvisionError::UnknownTenantDatabase { .. } => field("tenant_database.database", error.to_string()),
+        ProvisionError::UnknownServer(_) => ApiError::missing_reference("tenant_database.server", error.to_string()),
+        ProvisionError::UnknownTenantDatabase { .. } => {
+            ApiError::missing_reference("tenant_database.database", error.to_string())
+        }
         ProvisionError::TenantDatabaseNotReady(_) | ProvisionError::ImoTaken => {
             ApiError::new(ErrorCode::Conflict, error.to_string())
         }
@@ -247,6 +246,7 @@ fn provision_error(error: ProvisionError) -> ApiError {
     request_body = CreateYachtRequest,
     responses(
         (status = CREATED, description = "Provisioned.", body = ProvisionedYachtView),
+        (status = NOT_FOUND, description = "`not_found`: the named tenant server or database is not registered (`errors` says which).", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "`conflict`: the IMO number is taken, or the chosen database is not migrated.", body = Problem, content_type = "application/problem+json"),
     ),
 )]

@@ -81,14 +81,21 @@ async fn provisioning_refuses_bad_requests_and_records_nothing() {
         (json!({"name": ""}), "name"),
         (json!({"name": "X", "imo_number": "9074728"}), "imo_number"),
         (json!({"name": "X", "flag_state": "K"}), "flag_state"),
-        (json!({"name": "X", "tenant_database": {"server": "mars"}}), "tenant_database.server"),
-        (json!({"name": "X", "tenant_database": {"database": "no_such_db"}}), "tenant_database.database"),
         (json!({"name": "X", "tenant_database": {"database": "Bad-Name"}}), "tenant_database.database"),
         (json!({"name": "X", "first_admin": {"email": "a@b.c", "role": "engineer"}}), "first_admin.role"),
     ];
     for (request, field) in invalid {
         let (status, body) = problem(app.post_json("/v1/admin/yachts", &request, Some(&admin)).await).await;
         assert_eq!(status, 422, "{request}: {body}");
+        assert_eq!(body["errors"][0]["field"], field, "{request}");
+    }
+    let unregistered = [
+        (json!({"name": "X", "tenant_database": {"server": "mars"}}), "tenant_database.server"),
+        (json!({"name": "X", "tenant_database": {"database": "no_such_db"}}), "tenant_database.database"),
+    ];
+    for (request, field) in unregistered {
+        let (status, body) = problem(app.post_json("/v1/admin/yachts", &request, Some(&admin)).await).await;
+        assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{request}: {body}");
         assert_eq!(body["errors"][0]["field"], field, "{request}");
     }
     let (status, body) = problem(
