@@ -21,7 +21,7 @@ lint: ## formatting, clippy with warnings as errors, and domain purity
 	cargo clippy --all-targets --locked -- -D warnings
 	scripts/check-domain-purity.sh
 
-ci: lint test ## what .ci/run does
+ci: lint test ## what .ci/run does (which then runs the deterministic phases of fuzz-api)
 
 bench: ## every scenario under load beside pgbench on the same SQL, memory, 1,000-yacht scale (bench/README.md)
 	@python3 bench/run.py

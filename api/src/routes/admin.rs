@@ -46,12 +46,22 @@ pub struct PlacementRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "M/Y Aurora", "imo_number": "9074729", "flag_state": "Cayman Islands"}))]
 pub struct CreateYachtRequest {
-    #[schema(min_length = 1, max_length = 100)]
+    /// One line: not blank, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
     /// Seven digits with a valid check digit, optionally prefixed by `IMO`.
     #[schema(example = "9074729")]
     pub imo_number: Option<String>,
-    #[schema(min_length = 2, max_length = 60)]
+    /// One line of at least two characters once trimmed, no control characters.
+    #[schema(
+        min_length = 2,
+        max_length = 60,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F]\s*$"
+    )]
     pub flag_state: Option<String>,
     pub tenant_database: Option<PlacementRequest>,
     /// Invite the yacht's first captain, manager or admin; the response carries the invite token.
@@ -67,7 +77,11 @@ pub struct FirstAdminRequest {
     /// `captain`, `manager` or `admin` (the default).
     #[schema(example = "captain")]
     pub role: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: Option<String>,
 }
 
