@@ -33,22 +33,11 @@ token=$(demo_token chief@aurora.demo)
 yacht=$(curl -sf "http://127.0.0.1:$port/v1/auth/me" -H "authorization: Bearer $token" \
     | python3 -c 'import json,sys; print([m["yacht_id"] for m in json.load(sys.stdin)["memberships"] if "Aurora" in m["yacht_name"]][0])')
 
+# The same realistic queries make bench's search scenario sends, as a Lua table.
+queries=$(python3 -c 'import json; print("{" + ", ".join(json.dumps(q) for q in json.load(open("bench/search-queries.json"))) + "}")')
 script=$(mktemp --suffix=.lua)
 cat > "$script" <<LUA
-local queries = {
-  "create work order for generator 2 oil change",
-  "port main is at 12,460 hours",
-  "used 2 oil filters on DG1",
-  "show me the stbd main",
-  "E047 on port main",
-  "the bow thruster is tripping the breaker again",
-  "any impellers left for the raw water pump",
-  "what maintenance is due this week",
-  "watermaker",
-  "close WO-2026-0003, all done",
-  "low stock",
-  "add to handover: stabiliser fin seal weeping, monitor",
-}
+local queries = $queries
 local i = 0
 request = function()
   i = i + 1

@@ -6,20 +6,9 @@ import os
 import subprocess
 import tempfile
 
-SEARCHES = [
-    "create work order for generator 2 oil change",
-    "port main is at 12,460 hours",
-    "used 2 oil filters on DG1",
-    "show me the stbd main",
-    "E047 on port main",
-    "the bow thruster is tripping the breaker again",
-    "any impellers left for the raw water pump",
-    "what maintenance is due this week",
-    "watermaker",
-    "close WO-2026-0003, all done",
-    "low stock",
-    "add to handover: stabiliser fin seal weeping, monitor",
-]
+# Realistic search-bar queries, shared with bench/search.sh.
+with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "search-queries.json")) as f:
+    SEARCHES = json.load(f)
 
 LUA = r"""
 local targets = %(targets)s
