@@ -101,7 +101,7 @@ fn with_query(_: &str, operation: &Operation) -> bool {
 }
 
 /// Responses shared by many operations; an operation that documents a status itself keeps its own.
-const SHARED: [Shared; 13] = [
+const SHARED: [Shared; 14] = [
     Shared {
         status: "500",
         name: "InternalError",
@@ -154,6 +154,12 @@ const SHARED: [Shared; 13] = [
         status: "400",
         name: "BadIdempotencyKey",
         description: "`bad_request`: `Idempotency-Key` is not 1 to 255 visible ASCII characters.",
+        applies: with_idempotency_key,
+    },
+    Shared {
+        status: "409",
+        name: "IdempotencyKeyReused",
+        description: "`idempotency_key_reused`: this `Idempotency-Key` was used with a different request.",
         applies: with_idempotency_key,
     },
     Shared {

@@ -292,7 +292,7 @@ async fn a_retried_create_with_the_same_key_creates_exactly_once() {
     assert_eq!(again.json::<Value>().await.expect("json"), first, "the first response, replayed");
 
     let (status, problem_body) = problem(send("retry-key-1", json!({"code": "WM-2", "name": "Other"})).await).await;
-    assert_eq!((status, problem_body["code"].as_str()), (422, Some("idempotency_key_reused")));
+    assert_eq!((status, problem_body["code"].as_str()), (409, Some("idempotency_key_reused")));
 
     // Two retries racing each other on a fresh key: one creates, the other replays it.
     let racing = json!({"code": "WM-3", "name": "Watermaker 3"});
