@@ -89,8 +89,9 @@ error_codes! {
     InvalidStateTransition = ("invalid_state_transition", CONFLICT, "Invalid state transition"),
     /// `If-Match` names a version that is no longer current (or is not an ETag of this API).
     PreconditionFailed = ("precondition_failed", PRECONDITION_FAILED, "Precondition failed"),
-    /// This `Idempotency-Key` was already used with a different request: a conflict with what
-    /// the key is bound to, so 409 (as for a request still in flight under the same key).
+    /// This `Idempotency-Key` was already used with a different request: the request conflicts
+    /// with the one the key is bound to. (A retry while the first is in flight waits for it and
+    /// gets its response.)
     IdempotencyKeyReused = ("idempotency_key_reused", CONFLICT, "Idempotency key reused"),
     /// Another piece of equipment already has this code.
     EquipmentCodeTaken = ("equipment_code_taken", CONFLICT, "Equipment code taken"),
