@@ -95,7 +95,7 @@ def parameter_types(cluster, database):
     return types
 
 
-def replay(cluster, scenario, per_yacht, targets, connections, seconds, warmup):
+def replay(cluster, per_yacht, targets, connections, seconds, warmup):
     first, second = per_yacht[0], per_yacht[-1]
     types = parameter_types(cluster, targets[0]["database"])
     jobs = []
@@ -162,7 +162,7 @@ def main():
         service = None
         for scenario in REPLAYED:
             print(f"bench: pgbench {scenario}", file=sys.stderr)
-            figures = replay(cluster, scenario, captured[scenario], targets, connections, seconds, warmup)
+            figures = replay(cluster, captured[scenario], targets, connections, seconds, warmup)
             mine = results["scenarios"][scenario]
             mine["pgbench"] = figures
             mine["ratio"] = mine["rps"] / figures["tps"] if figures["tps"] else None

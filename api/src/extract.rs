@@ -174,7 +174,7 @@ impl FromRequestParts<AppState> for TenantCtx {
             .and_then(|(_, value)| value.parse().ok())
             .ok_or_else(no_such_yacht)?;
         // The account's state and the membership in one read of the master database.
-        let (_, access) = state.directory.active_access(user, yacht).await?.ok_or_else(|| unauthorized(REFUSED))?;
+        let access = state.directory.active_access(user, yacht).await?.ok_or_else(|| unauthorized(REFUSED))?;
         Self::with_access(state, user, yacht, access)
     }
 }

@@ -126,7 +126,6 @@ def run(cluster, jobs, seconds, warmup):
                                           text=True))
     outputs = [p.communicate()[0] for p in processes]
     failed = [out for p, out in zip(processes, outputs) if p.returncode != 0 or "aborted" in out]
-    latencies, first_epoch = [], None
     rows = []
     for name in os.listdir(workdir):
         if name.startswith("log-"):
@@ -137,8 +136,7 @@ def run(cluster, jobs, seconds, warmup):
     if not rows:
         raise RuntimeError("pgbench ran no transaction:\n" + "\n".join(outputs))
     first_epoch = min(at for at, _ in rows)
-    counted = sorted(latency for at, latency in rows if at >= first_epoch + warmup)
-    latencies = counted
+    latencies = sorted(latency for at, latency in rows if at >= first_epoch + warmup)
 
     def percentile(p):
         return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] / 1000

@@ -71,13 +71,13 @@ pub trait Directory: Send + Sync {
         yacht: YachtId,
     ) -> impl Future<Output = Result<Option<YachtAccess>, StoreError>> + Send;
 
-    /// For an active `user` only (`None` otherwise), whether they are a platform administrator
-    /// and their [`Self::access`] to `yacht`: what a request on a yacht checks, in one read.
+    /// For an active `user` only (`None` otherwise), their [`Self::access`] to `yacht`: what a
+    /// request on a yacht checks, in one read.
     fn active_access(
         &self,
         user: UserId,
         yacht: YachtId,
-    ) -> impl Future<Output = Result<Option<(bool, Option<YachtAccess>)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<Option<YachtAccess>>, StoreError>> + Send;
 
     /// The user linked to an external identity (`sub` of a Supabase token). When none is linked
     /// yet and `email` belongs to an account without one, links that account.

@@ -89,14 +89,10 @@ impl Directory for PgDirectory {
         row.as_ref().map(yacht_access).transpose()
     }
 
-    async fn active_access(
-        &self,
-        user: UserId,
-        yacht: YachtId,
-    ) -> Result<Option<(bool, Option<YachtAccess>)>, StoreError> {
-        type Row = (bool, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+    async fn active_access(&self, user: UserId, yacht: YachtId) -> Result<Option<Option<YachtAccess>>, StoreError> {
+        type Row = (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
         let row: Option<Row> = sqlx::query_as(
-            "SELECT u.is_platform_admin, m.role, m.status AS membership, y.status AS yacht_status,
+            "SELECT m.role, m.status AS membership, y.status AS yacht_status,
                     t.server_key AS server, t.name AS database
              FROM users u
              LEFT JOIN memberships m ON m.user_id = u.id AND m.yacht_id = $2
@@ -109,7 +105,7 @@ impl Directory for PgDirectory {
         .fetch_optional(&self.pool)
         .await
         .map_err(store_error)?;
-        let Some((is_platform_admin, role, membership, yacht_status, server, database)) = row else {
+        let Some((role, membership, yacht_status, server, database)) = row else {
             return Ok(None);
         };
         let access = match (role, membership, yacht_status, server, database) {
@@ -118,7 +114,7 @@ impl Directory for PgDirectory {
             }
             _ => None,
         };
-        Ok(Some((is_platform_admin, access)))
+        Ok(Some(access))
     }
 
     async fn link_external(&self, subject: &str, email: Option<&Email>) -> Result<Option<UserId>, StoreError> {
