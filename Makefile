@@ -10,7 +10,7 @@ help: ## list the targets
 run: ## start PostgreSQL if needed, then the service (Swagger UI at http://localhost:8080/docs)
 	@scripts/run.sh
 
-test: ## start a private throwaway PostgreSQL, then run the whole test suite
+test: ## start a private throwaway PostgreSQL and Redis, then run the whole test suite
 	@scripts/test.sh
 
 openapi: ## rewrite openapi/openapi.json from the code
@@ -32,13 +32,14 @@ bench-search: ## detector latency, and search throughput/p99 on the demo yacht (
 fuzz-api: ## schemathesis over every operation of the spec, once per demo role (FUZZ_SECONDS each)
 	@scripts/fuzz-api.sh
 
-db-stop: ## stop the throwaway PostgreSQL clusters started by run and test
+db-stop: ## stop the throwaway PostgreSQL clusters and Redis started by run and test
 	scripts/postgres.sh stop run
 	scripts/postgres.sh stop test
 	scripts/postgres.sh stop test-second
 	scripts/postgres.sh stop bench
 	scripts/postgres.sh stop bench-full
 	scripts/postgres.sh stop fuzz
+	scripts/redis.sh stop test
 
 clean-data: db-stop ## delete the throwaway clusters
 	rm -rf .data

@@ -203,7 +203,7 @@ async fn detect_with_model(settings: &Settings, role: Role) -> anyhow::Result<Ex
         settings.llm.detector == DetectorMode::Llm,
         "detect --llm needs OPENAI_API_KEY or OPENAI_BASE_URL (and DETECTOR not set to local)"
     );
-    let detector = Detector::from_settings(&settings.llm);
+    let detector = Detector::from_settings(&settings.llm, None);
     search_command::run(std::io::stdin().lock(), std::io::stdout().lock(), &detector, role).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -60,7 +60,7 @@ async fn token_user(parts: &Parts, state: &AppState) -> Result<UserId, ApiError>
         }
         (Err(_), None) => return Err(unauthorized(REFUSED)),
     };
-    state.rate_limits.check_user(user.as_uuid())?;
+    state.rate_limits.check_user(user.as_uuid()).await?;
     tracing::Span::current().record("user_id", tracing::field::display(user));
     Ok(user)
 }

@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod routes;
 pub mod scheduler;
 pub mod search;
+pub mod shared_store;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -47,7 +47,7 @@ impl Application {
     /// Prepares the master database, builds the state and binds `HOST:PORT` (port 0 picks one).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let master = prepare_master(settings).await?;
-        let state = app_state(settings, master, tenant_servers(settings)?);
+        let state = app_state(settings, master, tenant_servers(settings)?)?;
         let address = SocketAddr::new(settings.http.host, settings.http.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
         Ok(Self { listener, router: router(state, &settings.http), shutdown_grace: settings.http.shutdown_grace })
@@ -98,8 +98,9 @@ impl Application {
 }
 
 /// Wires the adapters every handler reaches.
-fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> AppState {
+fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> anyhow::Result<AppState> {
     let pool = master.pool().clone();
+    let shared = crate::shared_store::open(settings.redis.as_ref())?;
     let router = TenantRouter::new(servers.clone(), settings.tenancy.limits);
     router.spawn_reaper();
     let tokens = JwtTokens::new(settings.jwt_secret.expose_secret().as_bytes(), ACCESS_TOKEN_TTL);
@@ -110,7 +111,7 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
         ThrottlePolicy::DEFAULT,
         settings.refresh_token_ttl,
     );
-    AppState {
+    Ok(AppState {
         master,
         metrics: telemetry::metrics_handle(),
         auth: Arc::new(auth),
@@ -122,10 +123,11 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> A
         registry: PgYachtRegistry::new(pool.clone()),
         members: PgMemberStore::new(pool),
         provisioner: PgTenantProvisioner::new(servers),
-        detector: Arc::new(Detector::from_settings(&settings.llm)),
+        detector: Arc::new(Detector::from_settings(&settings.llm, shared.clone())),
         catalogues: Arc::default(),
-        rate_limits: RateLimits::new(settings.http.rate_limits),
-    }
+        rate_limits: RateLimits::new(settings.http.rate_limits, shared.clone()),
+        shared,
+    })
 }
 
 /// The tenant servers: `TENANT_DATABASE_URL` as `default`, plus `TENANT_SERVERS`.

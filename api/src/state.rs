@@ -11,6 +11,7 @@ use pms_infra::master::MasterDb;
 use pms_infra::master::directory::PgDirectory;
 use pms_infra::master::members::PgMemberStore;
 use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
+use pms_infra::shared::SharedStore;
 use pms_infra::tenant::router::TenantRouter;
 
 use crate::http::rate_limit::RateLimits;
@@ -40,4 +41,6 @@ pub struct AppState {
     pub catalogues: Arc<Catalogues>,
     /// Per-IP limits run as middleware; the per-user one where the token is read.
     pub rate_limits: Arc<RateLimits>,
+    /// Redis, when instances share rate limits and model answers (`REDIS_URL`).
+    pub shared: Option<SharedStore>,
 }

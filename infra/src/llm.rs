@@ -222,8 +222,14 @@ struct WireMention {
     text: String,
 }
 
+/// An answer written as the model writes it: how answers are kept where instances share them.
+pub fn answer_json(answer: &ModelAnswer) -> String {
+    let mentions: Vec<Value> = answer.mentions.iter().map(|m| json!({"type": m.kind, "text": m.text})).collect();
+    json!({"action": answer.action, "confidence": answer.confidence, "mentions": mentions}).to_string()
+}
+
 /// The answer's JSON, held to the schema (which a server may not enforce).
-fn parse_answer(content: &str) -> Result<ModelAnswer, LlmFailure> {
+pub fn parse_answer(content: &str) -> Result<ModelAnswer, LlmFailure> {
     let wire: WireAnswer = serde_json::from_str(content.trim()).map_err(|e| LlmFailure::Malformed(e.to_string()))?;
     Ok(ModelAnswer {
         action: wire.action,
@@ -257,6 +263,7 @@ mod tests {
         let answer = parse_answer(good).expect("a valid answer");
         assert_eq!(answer.action, "report_fault");
         assert_eq!(answer.mentions[0].text, "DG2");
+        assert_eq!(parse_answer(&answer_json(&answer)), Ok(answer), "an answer survives a round trip");
         for bad in ["not json", r#"{"action": "report_fault"}"#, r#"{"action": 1, "confidence": 1, "mentions": []}"#] {
             assert!(matches!(parse_answer(bad), Err(LlmFailure::Malformed(_))), "{bad}");
         }

@@ -130,6 +130,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     }
 }
 
+impl TestApp {
+    /// A client of an instance running elsewhere (a binary started by the test) on `port`, whose
+    /// master database is `master_database`.
+    pub fn running_at(port: u16, master_database: &str) -> Self {
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            master_database: master_database.to_owned(),
+            client: reqwest::Client::new(),
+            _shutdown: oneshot::channel().0,
+        }
+    }
+}
+
 /// Logs from the app under test appear only with `TEST_LOG=1`.
 fn init_test_logging() {
     static ONCE: Once = Once::new();
@@ -312,6 +326,12 @@ pub fn second_server_url() -> String {
     std::env::var("TEST_SECOND_DATABASE_URL")
         .map(|url| url.trim_end_matches('/').to_owned())
         .expect("TEST_SECOND_DATABASE_URL is not set: run the tests with `make test`")
+}
+
+/// The private Redis server `make test` starts.
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL")
+        .expect("TEST_REDIS_URL is not set: run the tests with `make test`, which starts Redis")
 }
 
 /// A yacht provisioned for a test, with its first captain signed in.

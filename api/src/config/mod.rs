@@ -87,6 +87,14 @@ pub struct TenancySettings {
     pub limits: RouterLimits,
 }
 
+/// `REDIS_URL`: the Redis server instances share rate limits and model answers through.
+#[derive(Debug, Clone)]
+pub struct RedisSettings {
+    pub url: SecretString,
+    /// Every key starts with this (`REDIS_KEY_PREFIX`), so environments may share a server.
+    pub key_prefix: String,
+}
+
 /// Everything the service is configured with.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -105,6 +113,8 @@ pub struct Settings {
     /// Accept HS256 tokens from this Supabase project (`aud = authenticated`) as well as our own.
     pub supabase_jwt_secret: Option<SecretString>,
     pub llm: LlmSettings,
+    /// None: rate limits and model answers are kept per instance.
+    pub redis: Option<RedisSettings>,
     pub log_format: LogFormat,
     pub log_filter: String,
 }
@@ -160,6 +170,7 @@ impl Settings {
             refresh_token_ttl: Duration::from_secs(24 * 3600 * env.positive("REFRESH_TOKEN_TTL_DAYS", 30u64)?),
             supabase_jwt_secret: env.supabase_secret()?,
             llm: env.llm()?,
+            redis: env.redis()?,
             log_format,
             log_filter,
         })
@@ -312,6 +323,24 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             detector,
             timeout: Duration::from_millis(self.positive("DETECTOR_LLM_TIMEOUT_MS", 1500)?),
         })
+    }
+
+    fn redis(&self) -> Result<Option<RedisSettings>, ConfigError> {
+        let key_prefix = self.var("REDIS_KEY_PREFIX").unwrap_or_else(|| "pipeline-core".to_owned());
+        let valid = key_prefix.len() <= 64
+            && key_prefix.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !valid {
+            return Err(ConfigError::new("REDIS_KEY_PREFIX", "at most 64 letters, digits, '-', '_' or '.'"));
+        }
+        let Some(url) = self.var("REDIS_URL") else { return Ok(None) };
+        match Url::parse(&url).map(|u| u.scheme().to_owned()).as_deref() {
+            Ok("redis") => Ok(Some(RedisSettings { url: url.into(), key_prefix })),
+            Ok("rediss") => Err(ConfigError::new(
+                "REDIS_URL",
+                "rediss:// (TLS) is not supported; use the server's internal redis:// URL",
+            )),
+            _ => Err(ConfigError::new("REDIS_URL", "must be a redis:// URL")),
+        }
     }
 
     fn logging(&self) -> Result<(LogFormat, String), ConfigError> {

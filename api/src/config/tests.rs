@@ -66,6 +66,9 @@ fn each_bad_value_names_its_variable() {
         ("RATE_LIMIT_SIGN_IN_PER_MIN", "fast"),
         ("RATE_LIMIT_USER_BURST", "0"),
         ("TRUST_FORWARDED_FOR", "yes please"),
+        ("REDIS_URL", "http://cache:6379"),
+        ("REDIS_URL", "rediss://cache:6380"),
+        ("REDIS_KEY_PREFIX", "a b"),
     ];
     for (variable, value) in cases {
         let err = settings(&[(variable, value)]).expect_err(&format!("{variable}={value} must be refused"));
@@ -116,4 +119,16 @@ fn the_detector_uses_a_model_only_when_one_is_configured() {
     assert_eq!(ollama.llm.detector, DetectorMode::Llm);
     let pinned = settings(&[("OPENAI_API_KEY", "sk-test"), ("DETECTOR", "local")]).expect("valid");
     assert_eq!(pinned.llm.detector, DetectorMode::Local);
+}
+
+#[test]
+fn redis_is_optional_and_its_keys_are_prefixed() {
+    assert!(settings(&[]).expect("defaults").redis.is_none(), "no REDIS_URL: per-instance state");
+    let redis = settings(&[("REDIS_URL", "redis://cache:6379/0")]).expect("valid").redis.expect("configured");
+    assert_eq!(redis.key_prefix, "pipeline-core");
+    let redis = settings(&[("REDIS_URL", "redis://cache"), ("REDIS_KEY_PREFIX", "staging.pc")])
+        .expect("valid")
+        .redis
+        .expect("configured");
+    assert_eq!(redis.key_prefix, "staging.pc");
 }

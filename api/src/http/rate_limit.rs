@@ -2,9 +2,12 @@
 //! on the sign-in routes, and one per signed-in user (checked where the token is read). Over
 //! the limit is 429 `rate_limited` with `Retry-After`.
 //!
-//! Buckets live in this process: with several instances each enforces its own share.
+//! With `REDIS_URL` set the buckets live in Redis, so every instance draws on the same ones; a
+//! Redis that cannot answer falls back to buckets in this process. Without it, each instance
+//! keeps its own buckets, and N instances let through N times the configured rates.
 
 use std::collections::HashMap;
+use std::fmt::Display;
 use std::hash::Hash;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -14,6 +17,7 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use pms_infra::shared::{Admission, SharedStore};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode};
@@ -52,22 +56,23 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
-    pub fn new(settings: RateLimitSettings) -> Arc<Self> {
+    /// Limits kept in `shared` when given, else in this process.
+    pub fn new(settings: RateLimitSettings, shared: Option<SharedStore>) -> Arc<Self> {
         for (scope, rate) in [("ip", settings.per_ip), ("sign_in", settings.sign_in), ("user", settings.per_user)] {
             metrics::gauge!("rate_limit_requests_per_second", "scope" => scope).set(rate.per_second);
             metrics::gauge!("rate_limit_burst", "scope" => scope).set(f64::from(rate.burst));
         }
         Arc::new(Self {
-            per_ip: Limiter::new("ip", settings.per_ip),
-            sign_in: Limiter::new("sign_in", settings.sign_in),
-            per_user: Limiter::new("user", settings.per_user),
+            per_ip: Limiter::new("ip", settings.per_ip, shared.clone()),
+            sign_in: Limiter::new("sign_in", settings.sign_in, shared.clone()),
+            per_user: Limiter::new("user", settings.per_user, shared),
             trust_forwarded_for: settings.trust_forwarded_for,
         })
     }
 
     /// One request of a signed-in user.
-    pub fn check_user(&self, user: Uuid) -> Result<(), ApiError> {
-        self.per_user.take(user)
+    pub async fn check_user(&self, user: Uuid) -> Result<(), ApiError> {
+        self.per_user.take(user).await
     }
 
     fn client_ip(&self, request: &Request) -> Option<IpAddr> {
@@ -88,7 +93,10 @@ pub async fn limit_by_ip(limits: Arc<RateLimits>, request: Request, next: Next) 
     }
     if let Some(ip) = limits.client_ip(&request) {
         let sign_in = SIGN_IN.contains(&path);
-        let verdict = limits.per_ip.take(ip).and_then(|()| if sign_in { limits.sign_in.take(ip) } else { Ok(()) });
+        let mut verdict = limits.per_ip.take(ip).await;
+        if verdict.is_ok() && sign_in {
+            verdict = limits.sign_in.take(ip).await;
+        }
         if let Err(refusal) = verdict {
             return refusal.into_response();
         }
@@ -105,7 +113,9 @@ fn last_forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
 struct Limiter<K> {
     scope: &'static str,
     rate: Rate,
+    /// This process's buckets: the only ones without Redis, the fallback with it.
     buckets: Mutex<HashMap<K, Bucket>>,
+    shared: Option<SharedStore>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -114,13 +124,25 @@ struct Bucket {
     updated: Instant,
 }
 
-impl<K: Eq + Hash + Copy> Limiter<K> {
-    fn new(scope: &'static str, rate: Rate) -> Self {
-        Self { scope, rate, buckets: Mutex::new(HashMap::new()) }
+impl<K: Eq + Hash + Copy + Display> Limiter<K> {
+    fn new(scope: &'static str, rate: Rate, shared: Option<SharedStore>) -> Self {
+        Self { scope, rate, buckets: Mutex::new(HashMap::new()), shared }
     }
 
     /// Takes a token for `key`, or says when the next one will be there.
-    fn take(&self, key: K) -> Result<(), ApiError> {
+    async fn take(&self, key: K) -> Result<(), ApiError> {
+        if let Some(shared) = &self.shared {
+            let bucket = format!("{}:{key}", self.scope);
+            match shared.take_token(&bucket, self.rate.per_second, self.rate.burst).await {
+                Ok(Admission::Allowed) => return Ok(()),
+                Ok(Admission::RetryAfter(wait)) => return Err(self.refusal(wait.as_secs_f64())),
+                Err(error) => crate::shared_store::fell_back("rate_limit", &error),
+            }
+        }
+        self.take_locally(key)
+    }
+
+    fn take_locally(&self, key: K) -> Result<(), ApiError> {
         let now = Instant::now();
         let burst = f64::from(self.rate.burst.max(1));
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -138,11 +160,16 @@ impl<K: Eq + Hash + Copy> Limiter<K> {
         }
         let wait = (1.0 - bucket.tokens) / self.rate.per_second;
         drop(buckets);
+        Err(self.refusal(wait))
+    }
+
+    /// The 429 for a client that may retry in `wait` seconds.
+    fn refusal(&self, wait: f64) -> ApiError {
         metrics::counter!("http_rate_limited_total", "scope" => self.scope).increment(1);
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a few seconds, rounded up
         let retry_after = wait.ceil().max(1.0) as u32;
-        Err(ApiError::new(ErrorCode::RateLimited, format!("Too many requests ({} limit); slow down.", self.scope))
-            .with_retry_after(retry_after))
+        ApiError::new(ErrorCode::RateLimited, format!("Too many requests ({} limit); slow down.", self.scope))
+            .with_retry_after(retry_after)
     }
 }
 
@@ -152,15 +179,15 @@ mod tests {
 
     #[test]
     fn a_burst_is_allowed_then_the_rate() {
-        let limiter = Limiter::new("ip", Rate { per_second: 1000.0, burst: 3 });
+        let limiter = Limiter::new("ip", Rate { per_second: 1000.0, burst: 3 }, None);
         for _ in 0..3 {
-            assert!(limiter.take(1).is_ok());
+            assert!(limiter.take_locally(1).is_ok());
         }
-        let refused = limiter.take(1).expect_err("over the burst");
+        let refused = limiter.take_locally(1).expect_err("over the burst");
         assert_eq!(refused.code(), ErrorCode::RateLimited);
-        assert!(limiter.take(2).is_ok(), "another client has its own bucket");
+        assert!(limiter.take_locally(2).is_ok(), "another client has its own bucket");
         std::thread::sleep(Duration::from_millis(5));
-        assert!(limiter.take(1).is_ok(), "tokens come back at the rate");
+        assert!(limiter.take_locally(1).is_ok(), "tokens come back at the rate");
     }
 
     #[test]

@@ -45,7 +45,7 @@ fn app() -> Router {
         .route("/readings", post(|ApiJson(_): ApiJson<Reading>| async { StatusCode::NO_CONTENT }))
         .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await }))
         .route("/panics", get(panics));
-    let limits = RateLimits::new(settings.rate_limits);
+    let limits = RateLimits::new(settings.rate_limits, None);
     layers::apply(router, &settings, limits)
 }
 

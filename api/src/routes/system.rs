@@ -32,9 +32,11 @@ pub struct HealthView {
 /// One dependency checked by readiness.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReadinessCheck {
-    /// What was checked, e.g. `master_database`.
+    /// What was checked: `master_database`, and `shared_store` (Redis) when `REDIS_URL` is set.
     pub name: &'static str,
-    /// `ok` when the check passed.
+    /// `ok` when the check passed. Only `shared_store` may be `unreachable` in a 200: the instance
+    /// then keeps rate limits and model answers in its own memory until Redis is back.
+    #[schema(example = "ok")]
     pub status: &'static str,
     /// How long the check took.
     pub latency_ms: f64,
@@ -46,7 +48,7 @@ pub struct ReadinessCheck {
 pub struct ReadinessView {
     /// Always `ready` with status 200.
     pub status: &'static str,
-    /// The checks that passed.
+    /// Each dependency checked.
     pub checks: Vec<ReadinessCheck>,
 }
 
@@ -65,7 +67,8 @@ pub async fn health() -> Json<HealthView> {
     })
 }
 
-/// Readiness: the master database answers a query within two seconds.
+/// Readiness: the master database answers a query within two seconds (and how the shared Redis
+/// store is doing, which does not decide readiness).
 #[utoipa::path(
     get,
     path = "/ready",
@@ -83,17 +86,29 @@ pub async fn ready(State(state): State<AppState>) -> Result<Json<ReadinessView>,
         ApiError::unavailable("The master database is unreachable.", READY_RETRY_AFTER_SECS, source)
     };
     match tokio::time::timeout(READY_CHECK_TIMEOUT, state.master.ping()).await {
-        Ok(Ok(())) => Ok(Json(ReadinessView {
-            status: "ready",
-            checks: vec![ReadinessCheck {
-                name: "master_database",
-                status: "ok",
-                latency_ms: started.elapsed().as_secs_f64() * 1000.0,
-            }],
-        })),
-        Ok(Err(e)) => Err(unreachable(e.into())),
-        Err(_) => Err(unreachable(anyhow::anyhow!("master database ping timed out after {READY_CHECK_TIMEOUT:?}"))),
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(unreachable(e.into())),
+        Err(_) => {
+            return Err(unreachable(anyhow::anyhow!("master database ping timed out after {READY_CHECK_TIMEOUT:?}")));
+        }
     }
+    let mut checks = vec![ReadinessCheck { name: "master_database", status: "ok", latency_ms: elapsed_ms(started) }];
+    if let Some(shared) = &state.shared {
+        let started = Instant::now();
+        let status = match shared.ping().await {
+            Ok(()) => "ok",
+            Err(error) => {
+                tracing::warn!(%error, "readiness: the shared store (Redis) is unreachable");
+                "unreachable"
+            }
+        };
+        checks.push(ReadinessCheck { name: "shared_store", status, latency_ms: elapsed_ms(started) });
+    }
+    Ok(Json(ReadinessView { status: "ready", checks }))
+}
+
+fn elapsed_ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
 }
 
 /// Prometheus metrics in the text exposition format: `http_requests_total` and

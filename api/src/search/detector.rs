@@ -1,14 +1,21 @@
 //! Which detector reads a query: the local rules always, and the configured language model when
 //! there is one — asked with the query redacted, its answer checked and cached by role, and the
 //! local rules answering whenever it fails, times out or says something it may not.
+//!
+//! Answers are cached in this process and, with `REDIS_URL`, in Redis too, so a question one
+//! instance asked is not asked again by another.
 
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use pms_domain::actions;
 use pms_domain::detect::{Detection, ModelAnswer, adopt, detect, redact};
 use pms_domain::identity::Role;
-use pms_infra::llm::{LlmConfig, LlmDetector};
+use pms_infra::llm::{LlmConfig, LlmDetector, answer_json, parse_answer};
+use pms_infra::shared::SharedStore;
 use secrecy::ExposeSecret;
+use sha2::{Digest as _, Sha256};
 
 use super::cache::TtlCache;
 use crate::config::{DetectorMode, LlmSettings};
@@ -52,6 +59,8 @@ pub struct Detector {
 struct Model {
     client: LlmDetector,
     answers: TtlCache<(Role, String), ModelAnswer>,
+    /// Where other instances find the answers this one got.
+    shared: Option<SharedStore>,
 }
 
 impl Detector {
@@ -60,7 +69,8 @@ impl Detector {
         Self { model: None }
     }
 
-    pub fn from_settings(settings: &LlmSettings) -> Self {
+    /// The detector `settings` ask for, sharing model answers through `shared` when given.
+    pub fn from_settings(settings: &LlmSettings, shared: Option<SharedStore>) -> Self {
         if settings.detector == DetectorMode::Local {
             return Self::local();
         }
@@ -71,7 +81,7 @@ impl Detector {
             timeout: settings.timeout,
         };
         let answers = TtlCache::new(CACHE_ENTRIES, CACHE_TTL);
-        Self { model: Some(Model { client: LlmDetector::new(&config), answers }) }
+        Self { model: Some(Model { client: LlmDetector::new(&config), answers, shared }) }
     }
 
     /// Detects what `query` asks of a member with `role`.
@@ -85,7 +95,7 @@ impl Detector {
         let redacted = redact(query);
         let key = (role, normalised(&redacted));
         let allowed = |spec: &actions::ActionSpec| spec.allowed_for(role);
-        if let Some(answer) = model.answers.get(&key)
+        if let Some(answer) = model.cached(&key).await
             && let Ok(detection) = adopt(query, local.clone(), &answer, allowed)
         {
             metrics::counter!("detector_cache_hits_total").increment(1);
@@ -99,7 +109,7 @@ impl Detector {
         let outcome = match answer {
             Ok(answer) => match adopt(query, local.clone(), &answer, allowed) {
                 Ok(detection) => {
-                    model.answers.insert(key, answer);
+                    model.remember(key, answer).await;
                     Ok(detection)
                 }
                 Err(untrusted) => Err(("untrusted", untrusted.to_string())),
@@ -116,6 +126,44 @@ impl Detector {
             }
         }
     }
+}
+
+impl Model {
+    /// An earlier answer to the same question from the same role, here or on another instance.
+    async fn cached(&self, key: &(Role, String)) -> Option<ModelAnswer> {
+        if let Some(answer) = self.answers.get(key) {
+            return Some(answer);
+        }
+        let shared = self.shared.as_ref()?;
+        let json = match shared.get(SHARED_KIND, &shared_key(key)).await {
+            Ok(json) => json?,
+            Err(error) => {
+                crate::shared_store::fell_back("detector_cache", &error);
+                return None;
+            }
+        };
+        let answer = parse_answer(&json).ok()?;
+        self.answers.insert(key.clone(), answer.clone());
+        Some(answer)
+    }
+
+    async fn remember(&self, key: (Role, String), answer: ModelAnswer) {
+        if let Some(shared) = &self.shared
+            && let Err(error) = shared.put(SHARED_KIND, &shared_key(&key), &answer_json(&answer), CACHE_TTL).await
+        {
+            crate::shared_store::fell_back("detector_cache", &error);
+        }
+        self.answers.insert(key, answer);
+    }
+}
+
+/// Where model answers live in the shared store.
+const SHARED_KIND: &str = "detector";
+
+/// A shared key that does not carry the (redacted) query itself: role and a digest of its text.
+fn shared_key((role, text): &(Role, String)) -> String {
+    let digest = URL_SAFE_NO_PAD.encode(Sha256::digest(text.as_bytes()));
+    format!("{}:{digest}", role.as_str())
 }
 
 /// The cache key's text: case and spacing do not make a new question.

@@ -11,6 +11,7 @@ mod equipment;
 mod errors;
 mod faults;
 mod hostile;
+mod instances;
 mod members;
 mod migrations;
 mod notes;

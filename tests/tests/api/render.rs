@@ -115,6 +115,9 @@ fn secrets_are_generated_or_left_to_the_dashboard() {
     assert_eq!(var("OPENAI_API_KEY")["sync"], false);
     assert_eq!(var("APP_ENV")["value"], "production");
     assert!(var("MASTER_DATABASE_URL")["fromDatabase"]["name"].is_string());
+    let shared = service(&blueprint, "keyvalue");
+    assert_eq!(var("REDIS_URL")["fromService"]["name"], shared["name"], "instances share the blueprint's Key Value");
+    assert_eq!(shared["ipAllowList"], Value::Sequence(Vec::new()), "reachable from Render's private network only");
 }
 
 #[tokio::test]
