@@ -5,7 +5,10 @@ yachts registered. Prints one table and writes bench/results/latest.json. See be
 
 Knobs (environment): BENCH_YACHTS (20), BENCH_CONNECTIONS (32), BENCH_SECONDS (15),
 BENCH_WARMUP (3), BENCH_BUDGET (40), BENCH_POOL (2), BENCH_SCALE_YACHTS (1000, 0 skips),
-BENCH_SCALE_LOADED (200), BENCH_SCALE_BUDGET (60), BENCH_PORT (18095), BENCH_PG_PORT (54369)."""
+BENCH_SCALE_LOADED (200), BENCH_SCALE_BUDGET (60), BENCH_PORT (18095), BENCH_PG_PORT (54369),
+BENCH_SCENARIOS (all; a comma-separated subset, e.g. list_work_orders, for a quicker look),
+BENCH_BINARY (this checkout's release build; another binary, for an A/B). REDIS_URL, when set,
+reaches the service (rate limits through Redis)."""
 
 import datetime
 import json
@@ -26,6 +29,11 @@ REPLAYED = ["list_work_orders", "create_work_order", "log_part_usage", "search"]
 
 def knob(name, default):
     return int(os.environ.get(name, default))
+
+
+def chosen(scenarios):
+    wanted = os.environ.get("BENCH_SCENARIOS")
+    return [s for s in scenarios if not wanted or s in wanted.split(",")]
 
 
 def request(scenario, target):
@@ -63,7 +71,7 @@ def capture(cluster, service, targets):
     reader = pgbench.LogReader(cluster.log)
     captured = {}
     try:
-        for scenario in REPLAYED:
+        for scenario in chosen(REPLAYED):
             per_yacht = []
             for target in targets + targets[:1]:
                 # The first request may warm a cache (a search after a write reloads the yacht's
@@ -139,7 +147,8 @@ def main():
         print("bench: installing wrk (Debian package)", file=sys.stderr)
         subprocess.run(["bash", "-c", "apt-get update -qq && apt-get install -y -qq wrk"], check=True,
                        stdout=sys.stderr)
-    run(["cargo", "build", "--release", "--locked", "-q", "-p", "pms-api", "--bin", "pipeline-core"], capture=False)
+    if not os.environ.get("BENCH_BINARY"):
+        run(["cargo", "build", "--release", "--locked", "-q", "-p", "pms-api", "--bin", "pipeline-core"], capture=False)
     cluster = Cluster("bench-full", knob("BENCH_PG_PORT", 54369))
     settings = {"TENANT_CONNECTION_BUDGET": str(knob("BENCH_BUDGET", 40)), "TENANT_POOL_SIZE": str(knob("BENCH_POOL", 2))}
     env = environment(cluster, settings)
@@ -152,7 +161,7 @@ def main():
         targets = prepare_targets(service, fleet)
         captured = capture(cluster, service, targets)
         results = {"scenarios": {}}
-        for scenario in SCENARIOS:
+        for scenario in chosen(SCENARIOS):
             print(f"bench: {scenario}", file=sys.stderr)
             figures = load.wrk(service.base, scenario, targets, PASSWORD, connections, seconds, warmup)
             figures["peak_memory_mib"] = service.memory_kib("VmHWM") / 1024
@@ -160,7 +169,7 @@ def main():
         results["memory_mib"] = {"idle": idle / 1024, "peak": service.memory_kib("VmHWM") / 1024}
         service.stop()
         service = None
-        for scenario in REPLAYED:
+        for scenario in chosen(REPLAYED):
             print(f"bench: pgbench {scenario}", file=sys.stderr)
             figures = replay(cluster, captured[scenario], targets, connections, seconds, warmup)
             mine = results["scenarios"][scenario]

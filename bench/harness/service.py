@@ -9,7 +9,8 @@ import urllib.error
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.path.join(REPO, "target", "release", "pipeline-core")
+# BENCH_BINARY measures another build (an earlier commit's, for an A/B) instead of this checkout's.
+BINARY = os.environ.get("BENCH_BINARY") or os.path.join(REPO, "target", "release", "pipeline-core")
 PASSWORD = "bench-Password-2026"
 
 
