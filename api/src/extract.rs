@@ -173,8 +173,9 @@ impl FromRequestParts<AppState> for TenantCtx {
             .find(|(name, _)| *name == "yacht_id")
             .and_then(|(_, value)| value.parse().ok())
             .ok_or_else(no_such_yacht)?;
-        // The account's state and the membership in one read of the master database.
-        let access = state.directory.active_access(user, yacht).await?.ok_or_else(|| unauthorized(REFUSED))?;
+        // The account's state and the membership in one read of the master database, or none
+        // while nothing has changed since the last.
+        let access = state.access.active_access(user, yacht).await?.ok_or_else(|| unauthorized(REFUSED))?;
         Self::with_access(state, user, yacht, access)
     }
 }

@@ -11,6 +11,7 @@ use pms_infra::auth::passwords::Argon2Passwords;
 use pms_infra::auth::store::PgAuthStore;
 use pms_infra::auth::tokens::{JwtTokens, SupabaseTokens};
 use pms_infra::master::MasterDb;
+use pms_infra::master::access_cache::CachedAccess;
 use pms_infra::master::directory::PgDirectory;
 use pms_infra::master::members::PgMemberStore;
 use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
@@ -25,7 +26,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::{HttpSettings, Settings};
 use crate::http::rate_limit::RateLimits;
 use crate::search::detector::Detector;
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 use crate::{http, openapi, routes, telemetry};
 
 /// How long start-up waits for the master database (a container's Postgres may still be booting).
@@ -111,13 +112,14 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> a
         ThrottlePolicy::DEFAULT,
         settings.refresh_token_ttl,
     );
-    Ok(AppState {
+    Ok(AppState::new(Services {
         master,
         metrics: telemetry::metrics_handle(),
         auth: Arc::new(auth),
         tokens,
         supabase: settings.supabase_jwt_secret.as_ref().map(|s| SupabaseTokens::new(s.expose_secret().as_bytes())),
         directory: PgDirectory::new(pool.clone()),
+        access: CachedAccess::listening(PgDirectory::new(pool.clone()), pool.clone()),
         passwords: Argon2Passwords,
         router,
         registry: PgYachtRegistry::new(pool.clone()),
@@ -127,7 +129,7 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> a
         catalogues: Arc::default(),
         rate_limits: RateLimits::new(settings.http.rate_limits, shared.clone()),
         shared,
-    })
+    }))
 }
 
 /// The tenant servers: `TENANT_DATABASE_URL` as `default`, plus `TENANT_SERVERS`.

@@ -1,5 +1,6 @@
 //! The state every handler can reach: adapters chosen by the composition root.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -8,6 +9,7 @@ use pms_infra::auth::passwords::Argon2Passwords;
 use pms_infra::auth::store::PgAuthStore;
 use pms_infra::auth::tokens::{JwtTokens, SupabaseTokens};
 use pms_infra::master::MasterDb;
+use pms_infra::master::access_cache::CachedAccess;
 use pms_infra::master::directory::PgDirectory;
 use pms_infra::master::members::PgMemberStore;
 use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
@@ -21,15 +23,36 @@ use crate::search::detector::Detector;
 /// The sign-in use cases over their production adapters.
 pub type Auth = AuthService<PgAuthStore, Argon2Passwords, JwtTokens>;
 
-/// Shared, cheaply clonable application state.
+/// Shared application state: every extractor clones it, so a clone is one reference count
+/// (cloning the services themselves copied keys, hash sets and connection options per request).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The adapters behind [`AppState`].
+#[derive(Debug)]
+pub struct Services {
     pub master: MasterDb,
     pub metrics: PrometheusHandle,
     pub auth: Arc<Auth>,
     pub tokens: JwtTokens,
     pub supabase: Option<SupabaseTokens>,
     pub directory: PgDirectory,
+    /// Each request's access check, cached until the master database reports a change.
+    pub access: CachedAccess,
     pub passwords: Argon2Passwords,
     pub router: TenantRouter,
     pub registry: PgYachtRegistry,

@@ -24,6 +24,7 @@ impl MasterDb {
     }
 }
 
+pub mod access_cache;
 pub mod admins;
 pub mod directory;
 pub mod members;

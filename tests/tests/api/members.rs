@@ -266,3 +266,49 @@ async fn an_existing_account_accepts_only_with_its_own_password() {
     .await;
     assert_eq!((status, body["code"].as_str()), (409, Some("conflict")), "already a member");
 }
+
+/// Polls `path` as `token` until it answers `wanted`, for at most half the access cache's TTL:
+/// sooner than an entry could expire, so only the master database's notification explains it.
+async fn answers_before_the_cache_expires(app: &TestApp, path: &str, token: &str, wanted: u16) -> bool {
+    let deadline = std::time::Instant::now() + pms_infra::master::access_cache::TTL / 2;
+    while std::time::Instant::now() < deadline {
+        if app.get_as(path, token).await.status() == wanted {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn access_changed_outside_the_api_is_enforced_at_once() {
+    let app = spawn_app().await;
+    let (yacht, chief) = app.yacht_with_chief("M/Y Cached").await;
+    let path = format!("/v1/yachts/{}/work-orders", yacht.id);
+    for _ in 0..3 {
+        assert_eq!(app.get_as(&path, &chief).await.status(), 200);
+    }
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    assert!(metrics.contains("access_cache_total{result=\"hit\"}"), "repeated requests are answered from memory");
+
+    // Changed by hand in the master database, as an operator or another instance would.
+    let pool = app.master_pool().await;
+    let set = |sql: &'static str| {
+        let (pool, yacht) = (pool.clone(), yacht.id.clone());
+        async move {
+            sqlx::query(sql).bind(yacht).execute(&pool).await.expect("update");
+        }
+    };
+    set("UPDATE memberships SET status = 'suspended' WHERE yacht_id = $1::uuid AND role = 'chief_engineer'").await;
+    assert!(answers_before_the_cache_expires(&app, &path, &chief, 403).await, "a suspended membership");
+    set("UPDATE memberships SET status = 'active' WHERE yacht_id = $1::uuid AND role = 'chief_engineer'").await;
+    assert!(answers_before_the_cache_expires(&app, &path, &chief, 200).await, "restored");
+    set("UPDATE yachts SET status = 'suspended' WHERE id = $1::uuid").await;
+    assert!(answers_before_the_cache_expires(&app, &path, &chief, 403).await, "a suspended yacht");
+    set("UPDATE yachts SET status = 'active' WHERE id = $1::uuid").await;
+    assert!(answers_before_the_cache_expires(&app, &path, &chief, 200).await, "restored");
+    set("UPDATE users SET status = 'disabled' WHERE id IN
+         (SELECT user_id FROM memberships WHERE yacht_id = $1::uuid AND role = 'chief_engineer')")
+    .await;
+    assert!(answers_before_the_cache_expires(&app, &path, &chief, 401).await, "a disabled account");
+}
