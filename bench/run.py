@@ -166,15 +166,16 @@ def main():
             figures = load.wrk(service.base, scenario, targets, PASSWORD, connections, seconds, warmup)
             figures["peak_memory_mib"] = service.memory_kib("VmHWM") / 1024
             results["scenarios"][scenario] = figures
+            # The limit right after, on the same data: the tables the writes grow and the
+            # machine's load both drift over a run, and a ratio must not straddle the drift.
+            if scenario in captured:
+                print(f"bench: pgbench {scenario}", file=sys.stderr)
+                limit = replay(cluster, captured[scenario], targets, connections, seconds, warmup)
+                figures["pgbench"] = limit
+                figures["ratio"] = figures["rps"] / limit["tps"] if limit["tps"] else None
         results["memory_mib"] = {"idle": idle / 1024, "peak": service.memory_kib("VmHWM") / 1024}
         service.stop()
         service = None
-        for scenario in chosen(REPLAYED):
-            print(f"bench: pgbench {scenario}", file=sys.stderr)
-            figures = replay(cluster, captured[scenario], targets, connections, seconds, warmup)
-            mine = results["scenarios"][scenario]
-            mine["pgbench"] = figures
-            mine["ratio"] = mine["rps"] / figures["tps"] if figures["tps"] else None
         scale_yachts = knob("BENCH_SCALE_YACHTS", 1000)
         if scale_yachts:
             results["tenant_scale"] = scale.run(cluster, env, scale_yachts, knob("BENCH_SCALE_LOADED", 200),

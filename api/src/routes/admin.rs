@@ -329,6 +329,7 @@ async fn set_status(
         .set_yacht_status(YachtId::from_uuid(yacht_id), status, &audit(admin))
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "No yacht has this id."))?;
+    state.access.forget_all();
     Ok(Json(yacht.into()))
 }
 

@@ -209,9 +209,11 @@ async fn apply(
     user_id: Uuid,
     change: MemberChange,
 ) -> Result<Option<Member>, ApiError> {
-    change_member(&state.members, ctx.role, ctx.yacht, UserId::from_uuid(user_id), change, &audit(ctx))
+    let changed = change_member(&state.members, ctx.role, ctx.yacht, UserId::from_uuid(user_id), change, &audit(ctx))
         .await
-        .map_err(member_error)
+        .map_err(member_error)?;
+    state.access.forget_all();
+    Ok(changed)
 }
 
 fn changed(member: Option<Member>) -> Result<Json<MemberView>, ApiError> {
@@ -346,6 +348,7 @@ pub async fn accept(
                 AcceptError::AccountDisabled => ApiError::new(ErrorCode::AccountDisabled, "This account is disabled."),
                 AcceptError::Store(e) => e.into(),
             })?;
+    state.access.forget_all();
     let session = state.auth.issue_session(&email, user, crate::clock::now(), &meta).await?;
     Ok(Json(token_response(&state, session).await?))
 }

@@ -72,6 +72,14 @@ impl CachedAccess {
     }
 }
 
+impl CachedAccess {
+    /// Forgets everything now: a change made through this instance is enforced by its next
+    /// request, not from when the notification arrives (which every other instance waits for).
+    pub fn forget_all(&self) {
+        self.cache.forget_all();
+    }
+}
+
 impl Cache {
     fn get(&self, user: UserId, yacht: YachtId) -> Option<Access> {
         if !self.listening.load(Ordering::SeqCst) {

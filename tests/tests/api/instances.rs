@@ -1,7 +1,8 @@
 //! Two instances of the binary behind one load balancer: same databases, same Redis. A client
 //! alternating between them sees one service — tokens, refresh rotation, idempotency keys, the
-//! per-user rate limit and the model's cached answers all behave as with one instance. And a
-//! Redis that cannot answer leaves the service working on each instance's own memory.
+//! per-user rate limit, the model's cached answers and access changes all behave as with one
+//! instance. And a Redis that cannot answer leaves the service working on each instance's own
+//! memory.
 
 use std::collections::HashMap;
 
@@ -80,6 +81,24 @@ async fn a_client_may_alternate_between_two_instances() {
     assert_eq!(json_of(a.post_json(&search, &query, Some(&chief)).await).await["detector"], "llm");
     assert_eq!(json_of(b.post_json(&search, &query, Some(&chief)).await).await["detector"], "cache");
     assert_eq!(fake.calls(), 1, "one question, one model call across both instances");
+
+    // A suspension made through one instance is enforced by the other as soon as it commits.
+    let engineer_email = format!("engineer-{}@yacht.test", Uuid::new_v4().simple());
+    let (engineer, engineer_id) = a.add_member(&yacht, &engineer_email, "engineer").await;
+    let work_orders = format!("/v1/yachts/{}/work-orders", yacht.id);
+    assert_eq!(b.get_as(&work_orders, &engineer).await.status(), 200, "the second instance caches the access");
+    let suspend = format!("/v1/yachts/{}/members/{engineer_id}/suspend", yacht.id);
+    assert_eq!(a.post_json(&suspend, &json!({}), Some(&yacht.captain_token)).await.status(), 200);
+    let mut refused = false;
+    // Within half the cache's TTL, and within the engineer's burst.
+    for _ in 0..USER_BURST - 1 {
+        if b.get_as(&work_orders, &engineer).await.status() == 403 {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(pms_infra::master::access_cache::TTL / 2 / 10).await;
+    }
+    assert!(refused, "the second instance heard of the suspension");
 
     // The per-user limit is one bucket, however the requests are spread.
     let crew_email = format!("crew-{}@yacht.test", Uuid::new_v4().simple());
