@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# The servers are throwaway: stopped when the tests end (KEEP_TEST_SERVERS=1 leaves them up).
+stop_servers() {
+    scripts/postgres.sh stop test || true
+    scripts/postgres.sh stop test-second || true
+    scripts/redis.sh stop test || true
+}
+[ -n "${KEEP_TEST_SERVERS:-}" ] || trap stop_servers EXIT
+
 TEST_DATABASE_URL=$(scripts/postgres.sh fresh test "${TEST_PG_PORT:-54329}")
 export TEST_DATABASE_URL
 # A second server, for yachts placed on another PostgreSQL server than the default.
