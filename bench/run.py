@@ -111,7 +111,7 @@ def replay(cluster, per_yacht, targets, connections, seconds, warmup):
         clients = connections // len(targets) + (1 if index < connections % len(targets) else 0)
         if clients:
             text, constants = pgbench.script(per_yacht[index], first, second, types)
-            jobs.append((target["database"], clients, text, constants))
+            jobs.append((target["database"], clients, text, constants, pgbench.session_options(target["yacht"])))
     figures = pgbench.run(cluster, jobs, seconds, warmup)
     figures["statements"] = len(first)
     return figures

@@ -1,13 +1,15 @@
 """The physical limit: pgbench replaying, on each yacht's database, the very statements one request
 of a scenario issued there (read from the server log with log_statement = all), in the same
-transaction, at the same concurrency.
+transaction, at the same concurrency, with the same session: the service runs each tenant
+connection as the tenant role with its yacht set for the whole session, so each pgbench connection
+does too (PGOPTIONS), and the statement that switches a session is not part of a request's replay.
 
 A statement's parameters are the values that request bound, except those that differ between two
 identical requests on the same yacht: ids (fresh uuids from gen_random_uuid() in the statement)
 and numbers (unique per client, so work-order numbers stay unique). Statements the service sent
-together in one simple-protocol message (BEGIN with the yacht's set_config) go in one pgbench
-pipeline: one round trip, as for the service. The master database's lookups (the user and the membership, two primary-key reads per
-request) are not replayed: pgbench does a little less than the service."""
+together in one simple-protocol message go in one pgbench pipeline: one round trip, as for the
+service. The master database's lookups (the user and the membership, cached by the service for a
+few seconds) are not replayed: pgbench does a little less than the service."""
 
 import os
 import re
@@ -19,6 +21,15 @@ ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+ \[(\d+)\] (\S*) (\
 PARAM = re.compile(r"\$(\d+) = (NULL|'((?:[^']|'')*)')")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 INTEGER = re.compile(r"^-?\d+$")
+# How the service switches a pooled connection's session to a yacht (infra/src/tenant/pool.rs).
+SESSION = re.compile(r"^SET ROLE \w+; SELECT set_config\('app\.yacht_id', '[0-9a-f-]{36}', false\)$")
+# The role it switches to (TENANT_ROLE in infra/src/tenant/router.rs).
+TENANT_ROLE = "pms_tenant_app"
+
+
+def session_options(yacht):
+    """PGOPTIONS putting a pgbench connection in the session the service's connections run in."""
+    return f"-c role={TENANT_ROLE} -c app.yacht_id={yacht}"
 
 
 class LogReader:
@@ -46,13 +57,15 @@ class LogReader:
 
 def statements(entries, database):
     """The statements run on `database`, each as (sql, {n: value or None}, simple), where simple
-    ones were sent as text (and may hold several statements separated by semicolons)."""
+    ones were sent as text (and may hold several statements separated by semicolons); a session
+    switch is left out (see session_options)."""
     found = []
     for _, db, level, text in entries:
         if db != database:
             continue
         if level == "LOG" and text.startswith("statement: "):
-            found.append((text[len("statement: "):], {}, True))
+            if not SESSION.match(text[len("statement: "):]):
+                found.append((text[len("statement: "):], {}, True))
         elif level == "LOG" and text.startswith("execute "):
             found.append((text.split(": ", 1)[1], {}, False))
         elif level == "DETAIL" and text.startswith("parameters: ") and found:
@@ -108,11 +121,11 @@ def script(mine, first, second, parameter_types):
 
 
 def run(cluster, jobs, seconds, warmup):
-    """Runs pgbench on each (database, clients, script, constants) at once for warmup + seconds;
-    returns throughput and latency over the last `seconds` from the per-transaction logs."""
+    """Runs pgbench on each (database, clients, script, constants, PGOPTIONS) at once for warmup +
+    seconds; returns throughput and latency over the last `seconds` from the per-transaction logs."""
     workdir = tempfile.mkdtemp(prefix="pgbench-")
     processes = []
-    for index, (database, clients, text, constants) in enumerate(jobs):
+    for index, (database, clients, text, constants, options) in enumerate(jobs):
         path = os.path.join(workdir, f"script-{index}.sql")
         with open(path, "w") as file:
             file.write(text)
@@ -123,7 +136,7 @@ def run(cluster, jobs, seconds, warmup):
         for name, value in constants.items():
             args[1:1] = ["-D", f"{name}={value}"]
         processes.append(subprocess.Popen(args, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                          text=True))
+                                          text=True, env={**os.environ, "PGOPTIONS": options}))
     outputs = [p.communicate()[0] for p in processes]
     failed = [out for p, out in zip(processes, outputs) if p.returncode != 0 or "aborted" in out]
     rows = []

@@ -28,9 +28,27 @@ pub struct PoolSize {
     pub acquire_timeout: Duration,
 }
 
+/// A connection idle for longer than this is pinged before use; a busier one is not.
+pub(crate) const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
+
+/// Pool options that check a pooled connection only when it has sat idle. sqlx pings every
+/// connection it hands out by default: a round trip per request that PostgreSQL does nothing
+/// with. A connection that broke while in use fails its statement (the request answers 503) and
+/// is closed when it is returned, so skipping the check on busy connections loses nothing.
+pub fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new().test_before_acquire(false).before_acquire(|conn, meta| {
+        Box::pin(async move {
+            if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                conn.ping().await?;
+            }
+            Ok(true)
+        })
+    })
+}
+
 /// Opens a pool without connecting yet; the first query connects.
 pub fn lazy_pool(options: PgConnectOptions, size: PoolSize) -> PgPool {
-    PgPoolOptions::new()
+    pool_options()
         .max_connections(size.max_connections)
         .acquire_timeout(size.acquire_timeout)
         .connect_lazy_with(options)

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod notes;
 mod paging;
 pub mod part;
+pub mod pool;
 pub mod purchase;
 pub mod router;
 pub mod schedule;

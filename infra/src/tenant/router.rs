@@ -15,10 +15,9 @@ use std::time::{Duration, Instant};
 use pms_domain::ids::YachtId;
 use pms_domain::store::{StoreError, Unavailable};
 use pms_domain::tenancy::{DatabaseName, ServerKey};
-use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres, Transaction};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
+use super::pool::{PoolLimits, PooledConnection, TenantPool};
 use super::servers::TenantServers;
 use crate::postgres::store_error;
 
@@ -98,13 +97,13 @@ struct Slot {
 
 #[derive(Debug)]
 struct LivePool {
-    pool: PgPool,
+    pool: TenantPool,
     _budget: OwnedSemaphorePermit,
 }
 
 impl LivePool {
     fn in_use(&self) -> bool {
-        usize::try_from(self.pool.size()).unwrap_or(usize::MAX) > self.pool.num_idle()
+        self.pool.in_use()
     }
 }
 
@@ -129,7 +128,7 @@ impl TenantRouter {
     }
 
     /// The pool of `location`, creating it (once, however many callers race) if needed.
-    pub async fn pool(&self, location: &TenantLocation) -> Result<PgPool, RouterError> {
+    pub async fn pool(&self, location: &TenantLocation) -> Result<TenantPool, RouterError> {
         let slot = self.slot(location);
         slot.last_used_ms.store(self.now_ms(), Ordering::Relaxed);
         let live = slot.live.get_or_try_init(|| self.open(location)).await?;
@@ -138,25 +137,28 @@ impl TenantRouter {
 
     /// A transaction on `location` that runs as [`TENANT_ROLE`] with `app.yacht_id = yacht`,
     /// so row-level security confines every statement in it to that yacht.
-    pub async fn begin(
-        &self,
-        location: &TenantLocation,
-        yacht: YachtId,
-    ) -> Result<Transaction<'static, Postgres>, RouterError> {
+    pub async fn begin(&self, location: &TenantLocation, yacht: YachtId) -> Result<PooledConnection, RouterError> {
         let pool = self.pool(location).await?;
-        // One round trip for both: the yacht id is a formatted UUID (hex digits and dashes) and
-        // the role a constant, so neither can carry SQL.
-        let begin = format!(
-            "BEGIN; SELECT set_config('role', '{TENANT_ROLE}', true), set_config('app.yacht_id', '{}', true)",
-            yacht.as_uuid().hyphenated()
-        );
-        match pool.begin_with(sqlx::AssertSqlSafe(begin)).await {
-            Err(sqlx::Error::PoolTimedOut) => Err(RouterError::Exhausted),
-            other => Ok(other?),
+        // A connection that went stale while idle (the server restarted) fails its first
+        // statement, which changed nothing: try the next, then a new one. Each attempt closes
+        // the one that failed.
+        let attempts = self.inner.limits.pool_size + 1;
+        for _ in 0..attempts {
+            let mut conn = match pool.acquire(Some(yacht)).await {
+                Err(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => return Err(RouterError::Exhausted),
+                other => other?,
+            };
+            match conn.begin(yacht).await {
+                Ok(()) => return Ok(conn),
+                Err(error) if !(conn.reused() && lost_connection(&error)) => return Err(error.into()),
+                Err(_) => {}
+            }
         }
+        Err(RouterError::Exhausted)
     }
 
-    /// Closes pools unused for longer than the idle timeout; returns how many were closed.
+    /// Closes pools unused for longer than the idle timeout (returns how many), and connections
+    /// idle that long in the others.
     pub async fn evict_idle(&self) -> usize {
         let cutoff = self.now_ms().saturating_sub(millis(self.inner.limits.idle_timeout));
         let victims: Vec<(TenantLocation, Arc<Slot>)> = {
@@ -169,7 +171,16 @@ impl TenantRouter {
                 .collect();
             idle.into_iter().filter_map(|l| slots.remove(&l).map(|s| (l, s))).collect()
         };
-        close_all(victims).await
+        let closed = close_all(victims).await;
+        // In a pool still in use, connections its load no longer needs close one by one.
+        let busy: Vec<TenantPool> = {
+            let slots = self.inner.slots.lock().expect("router lock");
+            slots.values().filter_map(|slot| slot.live.get().map(|live| live.pool.clone())).collect()
+        };
+        for pool in busy {
+            pool.retire_idle(self.inner.limits.idle_timeout).await;
+        }
+        closed
     }
 
     /// Closes every pool, waiting for their connections to be returned (when a command ends).
@@ -215,12 +226,10 @@ impl TenantRouter {
             .database_options(&location.server, &location.database)
             .ok_or_else(|| RouterError::UnknownServer(location.server.clone()))?;
         let budget = self.reserve(location).await?;
-        let pool = PgPoolOptions::new()
-            .max_connections(limits.pool_size)
-            .min_connections(0)
-            .acquire_timeout(limits.acquire_wait)
-            .idle_timeout(Some(limits.idle_timeout))
-            .connect_lazy_with(options);
+        let pool = TenantPool::new(
+            options,
+            PoolLimits { max_connections: limits.pool_size, acquire_timeout: limits.acquire_wait },
+        );
         tracing::debug!(database = %location.database, server = %location.server, "opened tenant pool");
         Ok(LivePool { pool, _budget: budget })
     }
@@ -290,6 +299,16 @@ async fn close_all(victims: Vec<(TenantLocation, Arc<Slot>)>) -> usize {
         }
     }
     count
+}
+
+/// Whether `error` says the connection itself is gone (rather than the statement failing).
+fn lost_connection(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        // 57P01..57P03: the server is shutting down or restarting; 08xxx: connection exceptions.
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        _ => false,
+    }
 }
 
 fn millis(duration: Duration) -> u64 {

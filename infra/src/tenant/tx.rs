@@ -2,7 +2,9 @@
 
 use pms_domain::ids::YachtId;
 use pms_domain::store::StoreError;
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::PgConnection;
+
+use super::pool::PooledConnection;
 
 use crate::postgres::store_error;
 
@@ -10,12 +12,12 @@ use crate::postgres::store_error;
 /// [`TenantTx::commit`], everything in it is rolled back.
 #[derive(Debug)]
 pub struct TenantTx {
-    tx: Transaction<'static, Postgres>,
+    tx: PooledConnection,
     yacht: YachtId,
 }
 
 impl TenantTx {
-    pub(crate) fn new(tx: Transaction<'static, Postgres>, yacht: YachtId) -> Self {
+    pub(crate) fn new(tx: PooledConnection, yacht: YachtId) -> Self {
         Self { tx, yacht }
     }
 

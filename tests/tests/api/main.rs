@@ -26,5 +26,6 @@ mod search;
 mod search_llm;
 mod search_log;
 mod system;
+mod tenant_pool;
 mod tenant_router;
 mod work_orders;

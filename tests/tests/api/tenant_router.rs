@@ -166,7 +166,8 @@ async fn the_tenant_role_without_a_yacht_sees_nothing() {
     tx.commit().await.expect("commit");
 
     let pool = router.pool(&location(&database)).await.expect("pool");
-    let mut tx = pool.begin().await.expect("tx");
+    let mut conn = pool.acquire(None).await.expect("connection");
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.expect("tx");
     sqlx::query("SET LOCAL ROLE pms_tenant_app").execute(&mut *tx).await.expect("role");
     let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM equipment").fetch_one(&mut *tx).await.expect("count");
     assert_eq!(visible, 0);
