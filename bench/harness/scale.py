@@ -34,7 +34,8 @@ def run(cluster, env, registered, loaded, budget, connections, seconds, warmup, 
         targets = [{"yacht": y["yacht_id"], "token": service.login(y["email"]), "email": y["email"]} for y in fleet]
         watch = ConnectionWatch(cluster)
         watch.start()
-        figures = load.wrk(service.base, "list_work_orders", targets, PASSWORD, connections, seconds, warmup)
+        figures = load.wrk(service.base, "list_work_orders", targets, PASSWORD, connections, seconds, warmup,
+                           classify=True)
         watch.running = False
         watch.join()
         peak_memory = service.memory_kib("VmHWM") / 1024
