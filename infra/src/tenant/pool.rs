@@ -93,12 +93,11 @@ impl Live {
 impl TenantPool {
     /// A pool that opens its connections on demand.
     pub fn new(options: PgConnectOptions, limits: PoolLimits) -> Self {
-        let permits = usize::try_from(limits.max_connections.max(1)).unwrap_or(usize::MAX);
         Self {
             shared: Arc::new(Shared {
                 options,
                 limits,
-                permits: Arc::new(Semaphore::new(permits)),
+                permits: Arc::new(Semaphore::new(limits.permits())),
                 idle: Mutex::new(Vec::new()),
                 open: Arc::new(AtomicU32::new(0)),
                 closed: AtomicBool::new(false),
@@ -113,7 +112,7 @@ impl TenantPool {
 
     /// Whether any connection is checked out.
     pub fn in_use(&self) -> bool {
-        self.shared.permits.available_permits() < self.shared.max_permits()
+        self.shared.permits.available_permits() < self.shared.limits.permits()
     }
 
     /// A connection, preferably one whose session is already on `yacht`, waiting at most the
@@ -133,15 +132,17 @@ impl TenantPool {
         }
         let permit = self.shared.permits.clone().acquire_owned().await.map_err(|_| sqlx::Error::PoolClosed)?;
         while let Some(mut live) = self.shared.pop_idle(yacht) {
-            // A dropped ping closes the connection: its reply would confuse the next user.
+            // Should this future be cancelled, `live` goes with it and the connection is closed,
+            // so no half-finished exchange reaches the next user.
             if live.idle_since.elapsed() >= PING_WHEN_IDLE_FOR && live.conn.ping().await.is_err() {
                 continue;
             }
-            if yacht.is_none() && live.yacht.take().is_some() {
-                // Dropped half-way, the connection is closed: its session is not known.
-                if sqlx::raw_sql("RESET ROLE; RESET app.yacht_id").execute(&mut live.conn).await.is_err() {
-                    continue;
-                }
+            // Taken without a yacht: back to the connecting role, no yacht set.
+            if yacht.is_none()
+                && live.yacht.take().is_some()
+                && sqlx::raw_sql("RESET ROLE; RESET app.yacht_id").execute(&mut live.conn).await.is_err()
+            {
+                continue;
             }
             return Ok(PooledConnection::new(live, true, permit, &self.shared));
         }
@@ -169,7 +170,7 @@ impl TenantPool {
     /// Refuses new checkouts, waits for every connection in use to be returned, and closes all.
     pub async fn close(&self) {
         self.shared.closed.store(true, Ordering::Release);
-        let all = u32::try_from(self.shared.max_permits()).unwrap_or(u32::MAX);
+        let all = u32::try_from(self.shared.limits.permits()).unwrap_or(u32::MAX);
         // Fair semaphore: this waits behind earlier checkouts, until all are returned.
         let _all = self.shared.permits.acquire_many(all).await;
         self.shared.permits.close();
@@ -180,15 +181,18 @@ impl TenantPool {
     }
 }
 
-impl Shared {
-    fn max_permits(&self) -> usize {
-        usize::try_from(self.limits.max_connections.max(1)).unwrap_or(usize::MAX)
+impl PoolLimits {
+    /// One per connection that may be out of the idle list at once (at least one).
+    fn permits(self) -> usize {
+        usize::try_from(self.max_connections.max(1)).unwrap_or(usize::MAX)
     }
+}
 
+impl Shared {
     /// The most recently returned idle connection on `yacht`, else the most recently returned.
     fn pop_idle(&self, yacht: Option<YachtId>) -> Option<Live> {
         let mut idle = self.idle.lock().expect("pool lock");
-        let same = idle.iter().rposition(|live| yacht.is_some() && live.yacht == yacht);
+        let same = yacht.and_then(|yacht| idle.iter().rposition(|live| live.yacht == Some(yacht)));
         match same {
             Some(index) => Some(idle.remove(index)),
             None => idle.pop(),
