@@ -55,6 +55,9 @@ error_codes! {
     MalformedJson = ("malformed_json", BAD_REQUEST, "Malformed JSON"),
     /// The body is JSON but does not have the expected shape or types.
     InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "Invalid request body"),
+    /// The `cursor` parameter is not a `next_cursor` this list gave for the same path, filters
+    /// and sort (cursors are signed); start the list again without one.
+    InvalidCursor = ("invalid_cursor", UNPROCESSABLE_ENTITY, "Invalid cursor"),
     /// One or more fields failed validation; see `errors`.
     ValidationFailed = ("validation_failed", UNPROCESSABLE_ENTITY, "Validation failed"),
     /// The body's media type is not accepted by this operation.
@@ -208,6 +211,19 @@ impl ApiError {
         Self { errors, ..Self::new(ErrorCode::ValidationFailed, "One or more fields are invalid.") }
     }
 
+    /// A page cursor this list did not issue for this request.
+    pub fn invalid_cursor() -> Self {
+        let errors = vec![FieldError {
+            field: "cursor".to_owned(),
+            code: "invalid".to_owned(),
+            message: "must be a next_cursor this list returned for the same filters and sort".to_owned(),
+        }];
+        Self {
+            errors,
+            ..Self::new(ErrorCode::InvalidCursor, "The cursor does not continue this list; start again without it.")
+        }
+    }
+
     /// A record the request names (not its path) that does not exist: 404 `not_found`, with
     /// the field that named it.
     pub fn missing_reference(field: &str, message: String) -> Self {
@@ -283,7 +299,9 @@ impl From<pms_domain::maintenance::Denied> for ApiError {
 
 impl From<pms_domain::store::StoreError> for ApiError {
     fn from(error: pms_domain::store::StoreError) -> Self {
-        if error.is_unavailable() {
+        if error.is_invalid_cursor() {
+            Self::invalid_cursor()
+        } else if error.is_unavailable() {
             Self::unavailable("A database is unavailable; retry shortly.", 2, error)
         } else {
             Self::internal(error)

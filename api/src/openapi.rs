@@ -100,8 +100,14 @@ fn with_query(_: &str, operation: &Operation) -> bool {
         .is_some_and(|p| p.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)))
 }
 
+fn with_cursor(_: &str, operation: &Operation) -> bool {
+    operation.parameters.as_ref().is_some_and(|p| {
+        p.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query && p.name == "cursor"))
+    })
+}
+
 /// Responses shared by many operations; an operation that documents a status itself keeps its own.
-const SHARED: [Shared; 14] = [
+const SHARED: [Shared; 15] = [
     Shared {
         status: "500",
         name: "InternalError",
@@ -179,6 +185,12 @@ const SHARED: [Shared; 14] = [
         name: "InvalidBody",
         description: "`invalid_body` (wrong shape or types) or `validation_failed` (see `errors`).",
         applies: with_body,
+    },
+    Shared {
+        status: "422",
+        name: "InvalidPageQuery",
+        description: "`validation_failed`: a query parameter (see `errors`); `invalid_cursor`: `cursor` is not a `next_cursor` this list returned for the same filters and sort.",
+        applies: with_cursor,
     },
     Shared {
         status: "422",

@@ -24,6 +24,7 @@ use tokio::net::TcpListener;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{HttpSettings, Settings};
+use crate::http::cursor::CursorKey;
 use crate::http::rate_limit::RateLimits;
 use crate::search::detector::Detector;
 use crate::state::{AppState, Services};
@@ -117,6 +118,7 @@ fn app_state(settings: &Settings, master: MasterDb, servers: TenantServers) -> a
         metrics: telemetry::metrics_handle(),
         auth: Arc::new(auth),
         tokens,
+        cursors: CursorKey::derive(settings.jwt_secret.expose_secret().as_bytes()),
         supabase: settings.supabase_jwt_secret.as_ref().map(|s| SupabaseTokens::new(s.expose_secret().as_bytes())),
         directory: PgDirectory::new(pool.clone()),
         access: CachedAccess::listening(PgDirectory::new(pool.clone()), pool.clone()),

@@ -16,6 +16,7 @@ use pms_infra::master::registry::{PgTenantProvisioner, PgYachtRegistry};
 use pms_infra::shared::SharedStore;
 use pms_infra::tenant::router::TenantRouter;
 
+use crate::http::cursor::CursorKey;
 use crate::http::rate_limit::RateLimits;
 use crate::search::catalogues::Catalogues;
 use crate::search::detector::Detector;
@@ -49,6 +50,8 @@ pub struct Services {
     pub metrics: PrometheusHandle,
     pub auth: Arc<Auth>,
     pub tokens: JwtTokens,
+    /// Signs the lists' page cursors.
+    pub cursors: CursorKey,
     pub supabase: Option<SupabaseTokens>,
     pub directory: PgDirectory,
     /// Each request's access check, cached until the master database reports a change.

@@ -17,6 +17,11 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         self.0.downcast_ref::<Unavailable>().is_some()
     }
+
+    /// Whether the client's page cursor did not fit the list (the API answers 422).
+    pub fn is_invalid_cursor(&self) -> bool {
+        self.0.downcast_ref::<crate::maintenance::paging::InvalidCursor>().is_some()
+    }
 }
 
 /// Marks a store error as "unreachable right now; retry later".

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::extract::TenantCtx;
-use crate::http::cursor;
+use crate::http::cursor::Paging;
 use crate::http::query::ApiQuery;
 use crate::validation::Validation;
 
@@ -91,6 +91,8 @@ pub struct AuditQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -105,7 +107,11 @@ pub struct AuditQuery {
         (status = OK, description = "A page of entries.", body = AuditList),
     ),
 )]
-pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Result<Json<AuditList>, ApiError> {
+pub async fn list(
+    paging: Paging,
+    ctx: TenantCtx,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditList>, ApiError> {
     require_view(&ctx.actor())?;
     let mut v = Validation::default();
     let entity = query.entity_type.as_deref().and_then(|raw| {
@@ -114,7 +120,7 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Resu
     });
     v.page_limit(query.limit);
     v.finish()?;
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-seq")).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let filter = AuditFilter {
         entity,
         entity_id: query.entity_id,
@@ -126,7 +132,7 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<AuditQuery>) -> Resu
     let page = tx.entries(&filter, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(AuditList {
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
         items: page.items.into_iter().map(Into::into).collect(),
     }))
 }

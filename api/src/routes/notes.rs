@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::TenantCtx;
-use crate::http::cursor;
+use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::query::{ApiQuery, comma_list};
@@ -154,6 +154,8 @@ pub struct NoteQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -212,11 +214,16 @@ async fn post_note(
     mutation.commit(Answer::created(NoteView::from(&note), location)).await
 }
 
-async fn get_notes(ctx: TenantCtx, query: NoteQuery, subject: Subject) -> Result<Json<NoteList>, ApiError> {
+async fn get_notes(
+    paging: Paging,
+    ctx: TenantCtx,
+    query: NoteQuery,
+    subject: Subject,
+) -> Result<Json<NoteList>, ApiError> {
     let mut v = Validation::default();
     v.page_limit(query.limit);
     v.finish()?;
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-created_at")).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     if !pms_domain::maintenance::notes::subject_exists(&mut tx, subject).await? {
         return Err(note_error(NoteError::SubjectNotFound(subject.kind())));
@@ -225,7 +232,7 @@ async fn get_notes(ctx: TenantCtx, query: NoteQuery, subject: Subject) -> Result
     tx.commit().await?;
     Ok(Json(NoteList {
         items: page.items.iter().map(NoteView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }
 
@@ -265,8 +272,8 @@ macro_rules! note_routes {
             params(("yacht_id" = Uuid, Path, description = "The yacht."), ($param_name = Uuid, Path, description = "The record."), NoteQuery),
             responses((status = OK, description = "A page of notes.", body = NoteList)),
         )]
-        pub async fn $get(ctx: TenantCtx, ApiPath(path): ApiPath<$id>, ApiQuery(query): ApiQuery<NoteQuery>) -> Result<Json<NoteList>, ApiError> {
-            get_notes(ctx, query, Subject::$subject($subject::from_uuid(path.$param))).await
+        pub async fn $get(paging: Paging, ctx: TenantCtx, ApiPath(path): ApiPath<$id>, ApiQuery(query): ApiQuery<NoteQuery>) -> Result<Json<NoteList>, ApiError> {
+            get_notes(paging, ctx, query, Subject::$subject($subject::from_uuid(path.$param))).await
         }
     };
 }
@@ -345,6 +352,8 @@ pub struct HandoverQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -358,6 +367,7 @@ pub struct HandoverQuery {
     responses((status = OK, description = "A page of handover items.", body = HandoverList)),
 )]
 pub async fn handover(
+    paging: Paging,
     ctx: TenantCtx,
     ApiQuery(query): ApiQuery<HandoverQuery>,
 ) -> Result<Json<HandoverList>, ApiError> {
@@ -368,12 +378,12 @@ pub async fn handover(
         since: query.since,
     };
     v.finish()?;
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-created_at")).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     let page = tx.handover(&filter, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(HandoverList {
         items: page.items.iter().map(HandoverItemView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }

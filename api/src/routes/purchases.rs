@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::TenantCtx;
-use crate::http::cursor;
+use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody, fingerprint};
 use crate::http::path::ApiPath;
 use crate::http::precondition::etag;
@@ -181,6 +181,8 @@ pub struct PurchaseQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -194,6 +196,7 @@ pub struct PurchaseQuery {
     responses((status = OK, description = "A page of purchase requests.", body = PurchaseRequestList)),
 )]
 pub async fn list(
+    paging: Paging,
     ctx: TenantCtx,
     ApiQuery(query): ApiQuery<PurchaseQuery>,
 ) -> Result<Json<PurchaseRequestList>, ApiError> {
@@ -201,13 +204,13 @@ pub async fn list(
     v.page_limit(query.limit);
     let status = comma_list(&mut v, "status", query.status.as_deref(), |s| PurchaseStatus::parse(s).ok());
     v.finish()?;
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-created_at")).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     let page = tx.purchase_requests(&status, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(PurchaseRequestList {
         items: page.items.iter().map(PurchaseRequestView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }
 

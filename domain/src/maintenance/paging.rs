@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use crate::auth::Timestamp;
+use crate::store::StoreError;
 
 /// Largest page a client may ask for.
 pub const MAX_LIMIT: u32 = 100;
@@ -15,7 +16,7 @@ pub enum SortValue {
     Text(String),
     Time(Timestamp),
     Date(chrono::NaiveDate),
-    Number(f64),
+    Integer(i64),
 }
 
 /// Where the next page starts: after this sort value and id, under this sort.
@@ -43,6 +44,19 @@ impl PageRequest {
 impl Default for PageRequest {
     fn default() -> Self {
         Self::new(None, None)
+    }
+}
+
+/// A cursor that does not belong to the list, sort or filters it was sent with. Cursors are
+/// signed by the API, so this means a bug or a cursor from an older version: the client starts
+/// the list again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the cursor does not belong to this list and sort")]
+pub struct InvalidCursor;
+
+impl From<InvalidCursor> for StoreError {
+    fn from(invalid: InvalidCursor) -> Self {
+        Self::new(invalid)
     }
 }
 

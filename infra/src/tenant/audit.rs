@@ -6,7 +6,7 @@ use pms_domain::maintenance::Actor;
 use pms_domain::maintenance::audit::{
     AuditEntry, AuditFilter, AuditLog, AuditRecord, AuditTrail, BreakKind, ChainVerification, Snapshot,
 };
-use pms_domain::maintenance::paging::{Page, PageRequest, SortValue};
+use pms_domain::maintenance::paging::{Cursor, InvalidCursor, Page, PageRequest, SortValue};
 use pms_domain::store::StoreError;
 use sea_query::{Expr, ExprTrait as _, PostgresQueryBuilder, Query};
 use sea_query_sqlx::SqlxBinder as _;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::equipment::{equipment_json, reading_json};
 use super::fault::fault_json;
 use super::notes::{handover_item_json, note_json};
-use super::paging::KeysetSort;
+use super::paging::{KeysetSort, SortKind};
 use super::part::part_json;
 use super::purchase::purchase_json;
 use super::schedule::schedule_json;
@@ -89,9 +89,9 @@ impl From<AuditRow> for AuditRecord {
 const BY_SEQ: KeysetSort<AuditRow> = KeysetSort {
     name: "-seq",
     column: "seq",
+    kind: SortKind::Integer,
     descending: true,
-    #[allow(clippy::cast_precision_loss, reason = "sequence numbers stay far below 2^52")]
-    value_of: |row| SortValue::Number(row.seq as f64),
+    value_of: |row| SortValue::Integer(row.seq),
     id_of: |_| Uuid::nil(),
 };
 
@@ -134,12 +134,12 @@ impl AuditTrail for TenantTx {
             query.and_where(Expr::col("occurred_at").lt(to));
         }
         // The cursor's id is unused (seq is unique): compare on seq alone.
-        let mut keyset_page = page.clone();
-        if let Some(cursor) = keyset_page.after.take()
-            && let SortValue::Number(seq) = cursor.value
-        {
-            #[allow(clippy::cast_possible_truncation, reason = "a sequence number we issued")]
-            query.and_where(Expr::col("seq").lt(seq as i64));
+        match &page.after {
+            None => {}
+            Some(Cursor { sort, value: SortValue::Integer(seq), .. }) if sort == BY_SEQ.name => {
+                query.and_where(Expr::cust_with_values("seq < CAST($1 AS bigint)", [*seq]));
+            }
+            Some(_) => return Err(InvalidCursor.into()),
         }
         query.order_by("seq", sea_query::Order::Desc).limit(u64::from(page.limit) + 1);
         let (sql, values) = query.build_sqlx(PostgresQueryBuilder);

@@ -12,7 +12,7 @@ use sea_query_sqlx::SqlxBinder as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::paging::{KeysetSort, every_word_matches};
+use super::paging::{KeysetSort, SortKind, every_word_matches};
 use super::tx::TenantTx;
 use crate::postgres::store_error;
 
@@ -140,6 +140,7 @@ fn sort(sort: EquipmentSort) -> KeysetSort<Equipment> {
         EquipmentSort::Code => KeysetSort {
             name: sort.as_str(),
             column: "code",
+            kind: SortKind::Text,
             descending: false,
             value_of: |e| SortValue::Text(e.code.to_string()),
             id_of: |e| e.id.as_uuid(),
@@ -147,6 +148,7 @@ fn sort(sort: EquipmentSort) -> KeysetSort<Equipment> {
         EquipmentSort::Name => KeysetSort {
             name: sort.as_str(),
             column: "name",
+            kind: SortKind::Text,
             descending: false,
             value_of: |e| SortValue::Text(e.name.clone()),
             id_of: |e| e.id.as_uuid(),
@@ -154,6 +156,7 @@ fn sort(sort: EquipmentSort) -> KeysetSort<Equipment> {
         EquipmentSort::RecentlyUpdated => KeysetSort {
             name: sort.as_str(),
             column: "updated_at",
+            kind: SortKind::Time,
             descending: true,
             value_of: |e| SortValue::Time(e.updated_at),
             id_of: |e| e.id.as_uuid(),
@@ -294,7 +297,7 @@ impl EquipmentRepo for TenantTx {
             }
         }
         let keyset = sort(filter.sort);
-        keyset.apply(&mut query, page);
+        keyset.apply(&mut query, page)?;
         let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
         let rows: Vec<EquipmentRow> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(sql), values).fetch_all(self.conn()).await.map_err(store_error)?;
@@ -340,6 +343,7 @@ impl EquipmentRepo for TenantTx {
         let keyset: KeysetSort<RunningHoursReading> = KeysetSort {
             name: "-read_at",
             column: "read_at",
+            kind: SortKind::Time,
             descending: true,
             value_of: |r| SortValue::Time(r.read_at),
             id_of: |r| r.id.as_uuid(),
@@ -351,7 +355,7 @@ impl EquipmentRepo for TenantTx {
             .from("running_hours_readings")
             .and_where(Expr::col("yacht_id").eq(self.yacht().as_uuid()))
             .and_where(Expr::col("equipment_id").eq(equipment.as_uuid()));
-        keyset.apply(&mut query, page);
+        keyset.apply(&mut query, page)?;
         let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
         let rows: Vec<ReadingRow> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(sql), values).fetch_all(self.conn()).await.map_err(store_error)?;

@@ -9,7 +9,7 @@ use sea_query_sqlx::SqlxBinder as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::paging::{KeysetSort, every_word_matches};
+use super::paging::{KeysetSort, SortKind, every_word_matches};
 use super::tx::TenantTx;
 use crate::postgres::store_error;
 
@@ -123,6 +123,7 @@ async fn fetch(tx: &mut TenantTx, id: FaultId, lock: bool) -> Result<Option<Faul
 const NEWEST_FIRST: KeysetSort<Fault> = KeysetSort {
     name: "-created_at",
     column: "created_at",
+    kind: SortKind::Time,
     descending: true,
     value_of: |f| SortValue::Time(f.created_at),
     id_of: |f| f.id.as_uuid(),
@@ -218,7 +219,7 @@ impl FaultRepo for TenantTx {
                 query.and_where(condition);
             }
         }
-        NEWEST_FIRST.apply(&mut query, page);
+        NEWEST_FIRST.apply(&mut query, page)?;
         let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
         let rows: Vec<FaultRow> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(sql), values).fetch_all(self.conn()).await.map_err(store_error)?;

@@ -9,7 +9,7 @@ use sea_query_sqlx::SqlxBinder as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::paging::KeysetSort;
+use super::paging::{KeysetSort, SortKind};
 use super::tx::TenantTx;
 use crate::postgres::store_error;
 
@@ -52,7 +52,7 @@ struct HandoverRow {
 }
 
 fn newest<T>(value_of: fn(&T) -> SortValue, id_of: fn(&T) -> Uuid) -> KeysetSort<T> {
-    KeysetSort { name: "-created_at", column: "created_at", descending: true, value_of, id_of }
+    KeysetSort { name: "-created_at", column: "created_at", kind: SortKind::Time, descending: true, value_of, id_of }
 }
 
 impl NoteRepo for TenantTx {
@@ -81,7 +81,7 @@ impl NoteRepo for TenantTx {
             .and_where(Expr::col("yacht_id").eq(self.yacht().as_uuid()))
             .and_where(Expr::col("subject_type").eq(subject.kind()))
             .and_where(Expr::col("subject_id").eq(subject.id()));
-        keyset.apply(&mut query, page);
+        keyset.apply(&mut query, page)?;
         let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
         let rows: Vec<NoteRow> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(sql), values).fetch_all(self.conn()).await.map_err(store_error)?;
@@ -138,7 +138,7 @@ impl NoteRepo for TenantTx {
         if let Some(since) = filter.since {
             query.and_where(Expr::col("created_at").gte(since));
         }
-        keyset.apply(&mut query, page);
+        keyset.apply(&mut query, page)?;
         let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
         let rows: Vec<HandoverRow> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(sql), values).fetch_all(self.conn()).await.map_err(store_error)?;

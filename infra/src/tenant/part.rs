@@ -11,7 +11,7 @@ use sea_query_sqlx::SqlxBinder as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::paging::{KeysetSort, every_word_matches};
+use super::paging::{KeysetSort, SortKind, every_word_matches};
 use super::tx::TenantTx;
 use crate::postgres::store_error;
 
@@ -134,6 +134,7 @@ fn signed_decimal(millis: i64) -> String {
 const BY_NUMBER: KeysetSort<Part> = KeysetSort {
     name: "number",
     column: "number",
+    kind: SortKind::Text,
     descending: false,
     value_of: |p| SortValue::Text(p.number.to_string()),
     id_of: |p| p.id.as_uuid(),
@@ -228,7 +229,7 @@ impl PartRepo for TenantTx {
                 query.and_where(condition);
             }
         }
-        BY_NUMBER.apply(&mut query, page);
+        BY_NUMBER.apply(&mut query, page)?;
         let items = fetch(self, &query).await?;
         Ok(BY_NUMBER.page(items, page))
     }
@@ -249,6 +250,7 @@ impl PartRepo for TenantTx {
         let keyset: KeysetSort<StockMovement> = KeysetSort {
             name: "-at",
             column: "at",
+            kind: SortKind::Time,
             descending: true,
             value_of: |m| SortValue::Time(m.at),
             id_of: |m| m.id.as_uuid(),
@@ -261,7 +263,7 @@ impl PartRepo for TenantTx {
             .from("stock_movements")
             .and_where(Expr::col("yacht_id").eq(self.yacht().as_uuid()))
             .and_where(Expr::col("part_id").eq(part.as_uuid()));
-        keyset.apply(&mut query, page);
+        keyset.apply(&mut query, page)?;
         let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
         let rows: Vec<MovementRow> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(sql), values).fetch_all(self.conn()).await.map_err(store_error)?;

@@ -10,7 +10,7 @@ use sea_query_sqlx::SqlxBinder as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::paging::KeysetSort;
+use super::paging::{KeysetSort, SortKind};
 use super::tx::TenantTx;
 use crate::postgres::store_error;
 
@@ -107,6 +107,7 @@ fn decimal(q: Quantity) -> String {
 const NEWEST: KeysetSort<PurchaseRequest> = KeysetSort {
     name: "-created_at",
     column: "created_at",
+    kind: SortKind::Time,
     descending: true,
     value_of: |p| SortValue::Time(p.created_at),
     id_of: |p| p.id.as_uuid(),
@@ -182,7 +183,7 @@ impl PurchaseRepo for TenantTx {
         if !status.is_empty() {
             query.and_where(Expr::col("status").is_in(status.iter().map(|s| s.as_str())));
         }
-        NEWEST.apply(&mut query, page);
+        NEWEST.apply(&mut query, page)?;
         let items = fetch(self, &query).await?;
         Ok(NEWEST.page(items, page))
     }

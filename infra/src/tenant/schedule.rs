@@ -14,7 +14,7 @@ use sea_query_sqlx::SqlxBinder as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::paging::{KeysetSort, every_word_matches};
+use super::paging::{KeysetSort, SortKind, every_word_matches};
 use super::tx::TenantTx;
 use crate::postgres::store_error;
 
@@ -173,6 +173,7 @@ fn keyset(sort: ScheduleSort) -> KeysetSort<MeteredSchedule> {
         ScheduleSort::NextDue => KeysetSort {
             name: sort.as_str(),
             column: "coalesce(next_due_on, DATE '9999-12-31')",
+            kind: SortKind::Date,
             descending: false,
             value_of: |m| SortValue::Date(m.schedule.next_due().on.unwrap_or(NO_DUE_DATE)),
             id_of: |m| m.schedule.id.as_uuid(),
@@ -180,6 +181,7 @@ fn keyset(sort: ScheduleSort) -> KeysetSort<MeteredSchedule> {
         ScheduleSort::Title => KeysetSort {
             name: sort.as_str(),
             column: "title",
+            kind: SortKind::Text,
             descending: false,
             value_of: |m| SortValue::Text(m.schedule.title.clone()),
             id_of: |m| m.schedule.id.as_uuid(),
@@ -187,6 +189,7 @@ fn keyset(sort: ScheduleSort) -> KeysetSort<MeteredSchedule> {
         ScheduleSort::Newest => KeysetSort {
             name: sort.as_str(),
             column: "created_at",
+            kind: SortKind::Time,
             descending: true,
             value_of: |m| SortValue::Time(m.schedule.created_at),
             id_of: |m| m.schedule.id.as_uuid(),
@@ -281,7 +284,7 @@ impl ScheduleRepo for TenantTx {
             }
         }
         let keyset = keyset(filter.sort);
-        keyset.apply(&mut query, page);
+        keyset.apply(&mut query, page)?;
         let rows = fetch(self, &query).await?;
         Ok(keyset.page(rows, page))
     }

@@ -14,7 +14,7 @@ use sea_query_sqlx::SqlxBinder as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::paging::{KeysetSort, every_word_matches};
+use super::paging::{KeysetSort, SortKind, every_word_matches};
 use super::tx::TenantTx;
 use crate::postgres::store_error;
 
@@ -180,6 +180,7 @@ fn keyset(sort: WorkOrderSort) -> KeysetSort<WorkOrder> {
         WorkOrderSort::Newest => KeysetSort {
             name: sort.as_str(),
             column: "created_at",
+            kind: SortKind::Time,
             descending: true,
             value_of: |w| SortValue::Time(w.created_at),
             id_of: |w| w.id.as_uuid(),
@@ -187,6 +188,7 @@ fn keyset(sort: WorkOrderSort) -> KeysetSort<WorkOrder> {
         WorkOrderSort::DueSoonest => KeysetSort {
             name: sort.as_str(),
             column: "coalesce(due_on, DATE '9999-12-31')",
+            kind: SortKind::Date,
             descending: false,
             value_of: |w| SortValue::Date(w.due_on.unwrap_or(NO_DUE_DATE)),
             id_of: |w| w.id.as_uuid(),
@@ -194,8 +196,9 @@ fn keyset(sort: WorkOrderSort) -> KeysetSort<WorkOrder> {
         WorkOrderSort::Number => KeysetSort {
             name: sort.as_str(),
             column: "(number_year::bigint * 1000000 + number_sequence)",
+            kind: SortKind::Integer,
             descending: false,
-            value_of: |w| SortValue::Number(f64::from(w.number.year) * 1_000_000.0 + f64::from(w.number.sequence)),
+            value_of: |w| SortValue::Integer(i64::from(w.number.year) * 1_000_000 + i64::from(w.number.sequence)),
             id_of: |w| w.id.as_uuid(),
         },
     }
@@ -352,7 +355,7 @@ impl WorkOrderRepo for TenantTx {
             }
         }
         let keyset = keyset(filter.sort);
-        keyset.apply(&mut query, page);
+        keyset.apply(&mut query, page)?;
         let items = fetch_rows(self, &query).await?;
         Ok(keyset.page(items, page))
     }

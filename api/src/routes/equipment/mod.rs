@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::TenantCtx;
-use crate::http::cursor;
+use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
@@ -117,12 +117,13 @@ pub struct EquipmentQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
 impl EquipmentQuery {
-    fn validate(self) -> Result<(EquipmentFilter, PageRequest), ApiError> {
+    fn validate(self, paging: &Paging) -> Result<(EquipmentFilter, PageRequest), ApiError> {
         let mut v = Validation::default();
         v.page_limit(self.limit);
         let text = v.search_query(self.q.as_deref());
@@ -141,7 +142,7 @@ impl EquipmentQuery {
             },
         };
         v.finish()?;
-        let after = self.cursor.as_deref().map(|raw| cursor::decode(raw, filter.sort.as_str())).transpose()?;
+        let after = paging.after(self.cursor.as_deref())?;
         Ok((filter, PageRequest::new(self.limit, after)))
     }
 }
@@ -157,14 +158,18 @@ impl EquipmentQuery {
         (status = OK, description = "A page of equipment.", body = EquipmentList),
     ),
 )]
-pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<EquipmentQuery>) -> Result<Json<EquipmentList>, ApiError> {
-    let (filter, page) = query.validate()?;
+pub async fn list(
+    paging: Paging,
+    ctx: TenantCtx,
+    ApiQuery(query): ApiQuery<EquipmentQuery>,
+) -> Result<Json<EquipmentList>, ApiError> {
+    let (filter, page) = query.validate(&paging)?;
     let mut tx = ctx.store.begin().await?;
     let page = tx.list_equipment(&filter, &page).await?;
     tx.commit().await?;
     Ok(Json(EquipmentList {
         items: page.items.iter().map(EquipmentView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }
 
@@ -305,7 +310,8 @@ pub struct HistoryQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -321,6 +327,7 @@ pub struct HistoryQuery {
     ),
 )]
 pub async fn readings(
+    paging: Paging,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<EquipmentPath>,
     ApiQuery(query): ApiQuery<HistoryQuery>,
@@ -328,13 +335,13 @@ pub async fn readings(
     let mut v = Validation::default();
     v.page_limit(query.limit);
     v.finish()?;
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-read_at")).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     tx.equipment(path.id()).await?.ok_or_else(|| equipment_error(EquipmentError::NotFound))?;
     let page = tx.readings(path.id(), &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(ReadingList {
         items: page.items.iter().map(ReadingView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::extract::TenantCtx;
-use crate::http::cursor;
+use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody, fingerprint};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
@@ -95,6 +95,8 @@ pub struct FaultQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -107,7 +109,11 @@ pub struct FaultQuery {
     params(("yacht_id" = Uuid, Path, description = "The yacht."), FaultQuery),
     responses((status = OK, description = "A page of faults.", body = FaultList)),
 )]
-pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<FaultQuery>) -> Result<Json<FaultList>, ApiError> {
+pub async fn list(
+    paging: Paging,
+    ctx: TenantCtx,
+    ApiQuery(query): ApiQuery<FaultQuery>,
+) -> Result<Json<FaultList>, ApiError> {
     let mut v = Validation::default();
     v.page_limit(query.limit);
     let text = v.search_query(query.q.as_deref());
@@ -125,13 +131,13 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<FaultQuery>) -> Resu
         reported_before: query.reported_before,
     };
     v.finish()?;
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-created_at")).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     let page = tx.list_faults(&filter, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(FaultList {
         items: page.items.iter().map(FaultView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }
 

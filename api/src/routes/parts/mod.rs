@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::TenantCtx;
-use crate::http::cursor;
+use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::precondition::etag;
@@ -97,6 +97,8 @@ pub struct PartQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -109,7 +111,11 @@ pub struct PartQuery {
     params(("yacht_id" = Uuid, Path, description = "The yacht."), PartQuery),
     responses((status = OK, description = "A page of parts.", body = PartList)),
 )]
-pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<PartQuery>) -> Result<Json<PartList>, ApiError> {
+pub async fn list(
+    paging: Paging,
+    ctx: TenantCtx,
+    ApiQuery(query): ApiQuery<PartQuery>,
+) -> Result<Json<PartList>, ApiError> {
     let mut v = Validation::default();
     v.page_limit(query.limit);
     let text = v.search_query(query.q.as_deref());
@@ -119,13 +125,13 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<PartQuery>) -> Resul
         low_stock_only: query.low_stock.unwrap_or(false),
         barcode: query.barcode.map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()),
     };
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "number")).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     let page = tx.list_parts(&filter, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(PartList {
         items: page.items.iter().map(PartView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }
 
@@ -278,6 +284,8 @@ pub struct MovementQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -291,6 +299,7 @@ pub struct MovementQuery {
     responses((status = OK, description = "A page of movements.", body = MovementList)),
 )]
 pub async fn movements(
+    paging: Paging,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<PartPath>,
     ApiQuery(query): ApiQuery<MovementQuery>,
@@ -298,7 +307,7 @@ pub async fn movements(
     let mut v = Validation::default();
     v.page_limit(query.limit);
     v.finish()?;
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, "-at")).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let id = PartId::from_uuid(path.part_id);
     let mut tx = ctx.store.begin().await?;
     tx.part(id).await?.ok_or_else(|| part_error(PartError::NotFound))?;
@@ -306,6 +315,6 @@ pub async fn movements(
     tx.commit().await?;
     Ok(Json(MovementList {
         items: page.items.iter().map(MovementView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }

@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::TenantCtx;
-use crate::http::cursor;
+use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody, fingerprint};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
@@ -118,6 +118,8 @@ pub struct ScheduleQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -130,7 +132,11 @@ pub struct ScheduleQuery {
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ScheduleQuery),
     responses((status = OK, description = "A page of schedules.", body = ScheduleList)),
 )]
-pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<ScheduleQuery>) -> Result<Json<ScheduleList>, ApiError> {
+pub async fn list(
+    paging: Paging,
+    ctx: TenantCtx,
+    ApiQuery(query): ApiQuery<ScheduleQuery>,
+) -> Result<Json<ScheduleList>, ApiError> {
     let mut v = Validation::default();
     v.page_limit(query.limit);
     let text = v.search_query(query.q.as_deref());
@@ -148,14 +154,14 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<ScheduleQuery>) -> R
         text,
         sort,
     };
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, sort.as_str())).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     let page = tx.list_schedules(&filter, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     let today = today();
     Ok(Json(ScheduleList {
         items: page.items.iter().map(|m| ScheduleView::metered(m, today)).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }
 

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::TenantCtx;
-use crate::http::cursor;
+use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
@@ -172,6 +172,8 @@ pub struct WorkOrderQuery {
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
     cursor: Option<String>,
 }
 
@@ -184,7 +186,11 @@ pub struct WorkOrderQuery {
     params(("yacht_id" = Uuid, Path, description = "The yacht."), WorkOrderQuery),
     responses((status = OK, description = "A page of work orders.", body = WorkOrderList)),
 )]
-pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<WorkOrderQuery>) -> Result<Json<WorkOrderList>, ApiError> {
+pub async fn list(
+    paging: Paging,
+    ctx: TenantCtx,
+    ApiQuery(query): ApiQuery<WorkOrderQuery>,
+) -> Result<Json<WorkOrderList>, ApiError> {
     let mut v = Validation::default();
     v.page_limit(query.limit);
     let text = v.search_query(query.q.as_deref());
@@ -207,13 +213,13 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<WorkOrderQuery>) -> 
         sort,
     };
     v.finish()?;
-    let after = query.cursor.as_deref().map(|raw| cursor::decode(raw, sort.as_str())).transpose()?;
+    let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     let page = tx.list_work_orders(&filter, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(WorkOrderList {
         items: page.items.iter().map(WorkOrderView::from).collect(),
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: paging.next(page.next.as_ref()),
     }))
 }
 
