@@ -227,7 +227,7 @@ async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     let app = Application::build(settings).await?;
     tracing::info!(port = app.port(), version = env!("CARGO_PKG_VERSION"), "listening");
-    app.run_until_stopped(shutdown_signal()).await.context("serving HTTP")?;
+    app.run_until_stopped(shutdown_signal()).await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

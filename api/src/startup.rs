@@ -26,6 +26,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::{HttpSettings, Settings};
 use crate::http::cursor::CursorKey;
 use crate::http::rate_limit::RateLimits;
+use crate::http::server::ConnectionLimits;
 use crate::search::detector::Detector;
 use crate::state::{AppState, Services};
 use crate::{http, openapi, routes, telemetry};
@@ -42,6 +43,7 @@ const METRICS_UPKEEP_EVERY: Duration = Duration::from_secs(5);
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    connections: ConnectionLimits,
     shutdown_grace: Duration,
 }
 
@@ -52,7 +54,12 @@ impl Application {
         let state = app_state(settings, master, tenant_servers(settings)?)?;
         let address = SocketAddr::new(settings.http.host, settings.http.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
-        Ok(Self { listener, router: router(state, &settings.http), shutdown_grace: settings.http.shutdown_grace })
+        Ok(Self {
+            listener,
+            router: router(state, &settings.http),
+            connections: settings.http.connections,
+            shutdown_grace: settings.http.shutdown_grace,
+        })
     }
 
     /// The port actually bound.
@@ -61,7 +68,7 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then drains in-flight requests for up to the grace period.
-    pub async fn run_until_stopped<F>(self, shutdown: F) -> std::io::Result<()>
+    pub async fn run_until_stopped<F>(self, shutdown: F)
     where
         F: Future<Output = ()> + Send + 'static,
     {
@@ -74,16 +81,14 @@ impl Application {
             }
         });
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tracing::info!("shutting down: draining in-flight requests");
-                let _ = stopping_tx.send(());
-            })
-            .into_future();
+        let server = http::server::serve(self.listener, self.router, self.connections, async move {
+            shutdown.await;
+            tracing::info!("shutting down: draining in-flight requests");
+            let _ = stopping_tx.send(());
+        });
         let grace = self.shutdown_grace;
-        let result = tokio::select! {
-            result = server => result,
+        tokio::select! {
+            () = server => {}
             () = async move {
                 match stopping_rx.await {
                     Ok(()) => tokio::time::sleep(grace).await,
@@ -91,11 +96,9 @@ impl Application {
                 }
             } => {
                 tracing::warn!(?grace, "requests still running after the shutdown grace period; stopping anyway");
-                Ok(())
             }
-        };
+        }
         upkeep.abort();
-        result
     }
 }
 
@@ -177,7 +180,10 @@ pub async fn prepare_master(settings: &Settings) -> anyhow::Result<MasterDb> {
     }
     let pool = lazy_pool(
         options,
-        PoolSize { max_connections: settings.master_max_connections, acquire_timeout: Duration::from_secs(5) },
+        PoolSize {
+            max_connections: settings.master_max_connections,
+            acquire_timeout: pms_infra::master::MASTER_TIMEOUT,
+        },
     );
     migrate_master(&pool).await.context("migrating the master database")?;
     Ok(MasterDb::new(pool))

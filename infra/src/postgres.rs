@@ -92,20 +92,34 @@ pub fn quote_ident(ident: &str) -> String {
 /// (the API answers 503 with `Retry-After` rather than 500).
 pub fn store_error(error: sqlx::Error) -> pms_domain::store::StoreError {
     use pms_domain::store::{StoreError, Unavailable};
-    match &error {
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
-            StoreError::new(Unavailable(error.to_string()))
+    if is_connection_failure(&error) { StoreError::new(Unavailable(error.to_string())) } else { StoreError::new(error) }
+}
+
+/// Whether the server could not be reached or would not serve us: refused, unreachable, not
+/// accepting connections, too many clients, shutting down or starting up, our backend
+/// terminated, or the database gone. The request was not carried out and may be retried.
+pub fn is_connection_failure(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // 08: connection exceptions; 57P0x: admin or crash shutdown, cannot connect now,
+            // database dropped; 53300: too many connections; 3D000: the database itself is gone
+            // (a tenant dropped or not restored yet).
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code == "53300"
+                || code == INVALID_CATALOG_NAME
+                // `ALTER DATABASE … ALLOW_CONNECTIONS false`: 55000 is also raised by statements
+                // for other reasons, so only this message of it counts.
+                || (code == "55000" && db.message().contains("not currently accepting connections"))
         }
-        // 08xxx connection exceptions, 57P0x shutdown/crash, 53300 too many connections, 3D000 the
-        // database itself is gone (a tenant dropped or not restored yet): the server's problem.
-        sqlx::Error::Database(db)
-            if db
-                .code()
-                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P") || c == "53300" || c == "3D000") =>
-        {
-            StoreError::new(Unavailable(error.to_string()))
-        }
-        _ => StoreError::new(error),
+        _ => false,
     }
 }
 

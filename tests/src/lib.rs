@@ -3,6 +3,7 @@
 //! server named by `TEST_DATABASE_URL` (`make test` starts a private one).
 
 pub mod fake_llm;
+pub mod proxy;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

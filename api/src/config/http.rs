@@ -8,6 +8,7 @@ use url::Url;
 
 use super::{ConfigError, CorsOrigins, Env, HttpSettings};
 use crate::http::rate_limit::{Rate, RateLimitSettings};
+use crate::http::server::ConnectionLimits;
 
 impl<F: Fn(&str) -> Option<String>> Env<F> {
     pub(super) fn http(&self) -> Result<HttpSettings, ConfigError> {
@@ -16,6 +17,10 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             port: self.parse_or("PORT", 8080)?,
             body_limit_bytes: self.positive("HTTP_BODY_LIMIT_BYTES", 1024 * 1024)?,
             request_timeout: Duration::from_secs(self.positive("HTTP_REQUEST_TIMEOUT_SECS", 30)?),
+            connections: ConnectionLimits {
+                header_read_timeout: Duration::from_secs(self.positive("HTTP_HEADER_READ_TIMEOUT_SECS", 10)?),
+                max_connections: self.positive("HTTP_MAX_CONNECTIONS", 2048)?,
+            },
             shutdown_grace: Duration::from_secs(self.parse_or("SHUTDOWN_GRACE_SECS", 25)?),
             cors: parse_cors(self.var("CORS_ALLOWED_ORIGINS"))?,
             rate_limits: self.rate_limits()?,

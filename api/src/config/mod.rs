@@ -14,6 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::http::rate_limit::RateLimitSettings;
+use crate::http::server::ConnectionLimits;
 
 /// Where the service runs; production refuses unsafe defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,7 @@ pub struct HttpSettings {
     pub port: u16,
     pub body_limit_bytes: usize,
     pub request_timeout: Duration,
+    pub connections: ConnectionLimits,
     pub shutdown_grace: Duration,
     pub cors: CorsOrigins,
     pub rate_limits: RateLimitSettings,

@@ -14,6 +14,7 @@ pub mod query;
 pub mod rate_limit;
 pub mod request_context;
 pub mod request_id;
+pub mod server;
 
 #[cfg(test)]
 mod tests;

@@ -32,6 +32,10 @@ fn app() -> Router {
         port: 0,
         body_limit_bytes: 64,
         request_timeout: Duration::from_millis(100),
+        connections: crate::http::server::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(1),
+            max_connections: 16,
+        },
         shutdown_grace: Duration::from_secs(1),
         cors: CorsOrigins::List(vec![header::HeaderValue::from_static("https://app.example.com")]),
         rate_limits: RateLimitSettings {

@@ -1,6 +1,7 @@
 //! The master-database side of sign-in: credentials, throttles, refresh-token families and the
 //! auth event log. Every change is one transaction with its event.
 
+use crate::master::Bounded as _;
 use pms_domain::auth::{
     AuthStore, Credentials, NewRefreshToken, RequestMeta, RevokeReason, Rotation, Throttle, Timestamp, UserStatus,
 };
@@ -9,8 +10,6 @@ use pms_domain::ids::UserId;
 use pms_domain::store::StoreError;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
-
-use crate::postgres::store_error;
 
 /// Failures older than this no longer count towards a lock.
 const THROTTLE_WINDOW: &str = "1 day";
@@ -59,8 +58,8 @@ impl AuthStore for PgAuthStore {
         .bind(email.as_str())
         .bind(THROTTLE_WINDOW)
         .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         Ok(row
             .map(|(failures, locked_until)| Throttle { failures: u32::try_from(failures).unwrap_or(0), locked_until }))
     }
@@ -70,8 +69,8 @@ impl AuthStore for PgAuthStore {
             sqlx::query_as("SELECT id, password_hash, status FROM users WHERE email = $1")
                 .bind(email.as_str())
                 .fetch_optional(&self.pool)
-                .await
-                .map_err(store_error)?;
+                .bounded()
+                .await?;
         Ok(row.map(|(id, password_hash, status)| Credentials {
             user_id: UserId::from_uuid(id),
             password_hash,
@@ -86,7 +85,7 @@ impl AuthStore for PgAuthStore {
         locked_until: Option<Timestamp>,
         meta: &RequestMeta,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         sqlx::query(
             "INSERT INTO login_throttles (email, failures, last_failure_at, locked_until)
              VALUES ($1, 1, now(), $2)
@@ -100,15 +99,15 @@ impl AuthStore for PgAuthStore {
         .bind(locked_until)
         .bind(THROTTLE_WINDOW)
         .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
-        record_event(&mut tx, "login_failed", user, Some(email.as_str()), meta).await.map_err(store_error)?;
-        tx.commit().await.map_err(store_error)
+        .bounded()
+        .await?;
+        record_event(&mut tx, "login_failed", user, Some(email.as_str()), meta).bounded().await?;
+        tx.commit().bounded().await
     }
 
     async fn record_throttled(&self, email: &Email, meta: &RequestMeta) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        record_event(&mut conn, "login_throttled", None, Some(email.as_str()), meta).await.map_err(store_error)
+        let mut conn = self.pool.acquire().bounded().await?;
+        record_event(&mut conn, "login_throttled", None, Some(email.as_str()), meta).bounded().await
     }
 
     async fn start_session(
@@ -118,20 +117,20 @@ impl AuthStore for PgAuthStore {
         refresh: NewRefreshToken,
         meta: &RequestMeta,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         sqlx::query("DELETE FROM login_throttles WHERE email = $1")
             .bind(email.as_str())
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1")
             .bind(user.as_uuid())
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
-        insert_refresh_token(&mut tx, user, Uuid::now_v7(), &refresh).await.map_err(store_error)?;
-        record_event(&mut tx, "login_succeeded", Some(user), Some(email.as_str()), meta).await.map_err(store_error)?;
-        tx.commit().await.map_err(store_error)
+            .bounded()
+            .await?;
+        insert_refresh_token(&mut tx, user, Uuid::now_v7(), &refresh).bounded().await?;
+        record_event(&mut tx, "login_succeeded", Some(user), Some(email.as_str()), meta).bounded().await?;
+        tx.commit().bounded().await
     }
 
     async fn rotate_refresh(
@@ -140,7 +139,7 @@ impl AuthStore for PgAuthStore {
         replacement: NewRefreshToken,
         meta: &RequestMeta,
     ) -> Result<Rotation, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         // The row lock makes two concurrent uses of one token see each other: the second is reuse.
         let row: Option<(Uuid, Uuid, Uuid, bool, bool, bool, String)> = sqlx::query_as(
             "SELECT t.id, t.user_id, t.family_id, t.rotated_at IS NOT NULL, t.revoked_at IS NOT NULL,
@@ -151,8 +150,8 @@ impl AuthStore for PgAuthStore {
         )
         .bind(presented.as_slice())
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         let Some((id, user_id, family, rotated, revoked, expired, status)) = row else {
             return Ok(Rotation::Invalid);
         };
@@ -167,20 +166,20 @@ impl AuthStore for PgAuthStore {
             )
             .bind(family)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
-            record_event(&mut tx, "refresh_reuse_detected", Some(user), None, meta).await.map_err(store_error)?;
-            tx.commit().await.map_err(store_error)?;
+            .bounded()
+            .await?;
+            record_event(&mut tx, "refresh_reuse_detected", Some(user), None, meta).bounded().await?;
+            tx.commit().bounded().await?;
             return Ok(Rotation::ReuseDetected { user_id: user });
         }
         sqlx::query("UPDATE refresh_tokens SET rotated_at = now() WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
-        insert_refresh_token(&mut tx, user, family, &replacement).await.map_err(store_error)?;
-        record_event(&mut tx, "refresh", Some(user), None, meta).await.map_err(store_error)?;
-        tx.commit().await.map_err(store_error)?;
+            .bounded()
+            .await?;
+        insert_refresh_token(&mut tx, user, family, &replacement).bounded().await?;
+        record_event(&mut tx, "refresh", Some(user), None, meta).bounded().await?;
+        tx.commit().bounded().await?;
         Ok(Rotation::Rotated { user_id: user })
     }
 
@@ -193,7 +192,7 @@ impl AuthStore for PgAuthStore {
         let reason = match reason {
             RevokeReason::Logout => "logout",
         };
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         let user: Option<Uuid> = sqlx::query_scalar(
             "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2
              WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL
@@ -202,12 +201,12 @@ impl AuthStore for PgAuthStore {
         .bind(presented.as_slice())
         .bind(reason)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         if let Some(user) = user {
-            record_event(&mut tx, "logout", Some(UserId::from_uuid(user)), None, meta).await.map_err(store_error)?;
+            record_event(&mut tx, "logout", Some(UserId::from_uuid(user)), None, meta).bounded().await?;
         }
-        tx.commit().await.map_err(store_error)
+        tx.commit().bounded().await
     }
 }
 

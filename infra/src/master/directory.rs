@@ -1,5 +1,6 @@
 //! [`Directory`] on the master database.
 
+use super::Bounded as _;
 use pms_domain::auth::UserStatus;
 use pms_domain::directory::{Directory, MembershipSummary, UserProfile, YachtAccess, YachtStatus};
 use pms_domain::identity::{Email, MembershipStatus, Role};
@@ -8,8 +9,6 @@ use pms_domain::store::StoreError;
 use pms_domain::tenancy::{DatabaseName, ServerKey};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-use crate::postgres::store_error;
 
 /// Reads users and memberships.
 #[derive(Debug, Clone)]
@@ -34,8 +33,8 @@ impl Directory for PgDirectory {
             sqlx::query_as("SELECT id, email, display_name, status, is_platform_admin FROM users WHERE id = $1")
                 .bind(user.as_uuid())
                 .fetch_optional(&self.pool)
-                .await
-                .map_err(store_error)?;
+                .bounded()
+                .await?;
         row.map(|(id, email, display_name, status, is_platform_admin)| {
             Ok(UserProfile {
                 id: UserId::from_uuid(id),
@@ -56,8 +55,8 @@ impl Directory for PgDirectory {
         )
         .bind(user.as_uuid())
         .fetch_all(&self.pool)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         rows.into_iter()
             .map(|(yacht_id, yacht_name, yacht_status, role, status)| {
                 Ok(MembershipSummary {
@@ -84,8 +83,8 @@ impl Directory for PgDirectory {
         .bind(user.as_uuid())
         .bind(yacht.as_uuid())
         .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         row.as_ref().map(yacht_access).transpose()
     }
 
@@ -103,8 +102,8 @@ impl Directory for PgDirectory {
         .bind(user.as_uuid())
         .bind(yacht.as_uuid())
         .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         let Some((role, membership, yacht_status, server, database)) = row else {
             return Ok(None);
         };
@@ -121,8 +120,8 @@ impl Directory for PgDirectory {
         let linked: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE external_subject = $1")
             .bind(subject)
             .fetch_optional(&self.pool)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         if let Some(id) = linked {
             return Ok(Some(UserId::from_uuid(id)));
         }
@@ -133,8 +132,8 @@ impl Directory for PgDirectory {
         .bind(subject)
         .bind(email.as_str())
         .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         Ok(newly_linked.map(UserId::from_uuid))
     }
 }

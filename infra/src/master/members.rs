@@ -1,6 +1,7 @@
 //! [`MemberStore`] on the master database. Member changes of one yacht are serialised by locking
 //! the yacht's row, so rules that count members (the last tenant admin) hold under concurrency.
 
+use super::Bounded as _;
 use pms_domain::auth::UserStatus;
 use pms_domain::identity::{Email, MembershipStatus, Role};
 use pms_domain::ids::{UserId, YachtId};
@@ -15,7 +16,6 @@ use uuid::Uuid;
 use super::directory::corrupt;
 use super::registry::audit;
 use crate::auth::store::record_event;
-use crate::postgres::store_error;
 
 /// Memberships and invitations in the master database.
 #[derive(Debug, Clone)]
@@ -57,8 +57,8 @@ async fn load_member(conn: &mut PgConnection, yacht: YachtId, user: UserId) -> R
             .bind(yacht.as_uuid())
             .bind(user.as_uuid())
             .fetch_optional(conn)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
     row.map(member).transpose()
 }
 
@@ -91,9 +91,9 @@ async fn lock_and_snapshot(
         })
         .transpose()
     };
-    let actor = to_target(membership(actor.as_uuid()).fetch_optional(&mut *conn).await.map_err(store_error)?)?;
+    let actor = to_target(membership(actor.as_uuid()).fetch_optional(&mut *conn).bounded().await?)?;
     let target = match target {
-        Some(user) => to_target(membership(user).fetch_optional(&mut *conn).await.map_err(store_error)?)?,
+        Some(user) => to_target(membership(user).fetch_optional(&mut *conn).bounded().await?)?,
         None => None,
     };
     let active_admins: i64 = sqlx::query_scalar(
@@ -102,8 +102,8 @@ async fn lock_and_snapshot(
     )
     .bind(yacht.as_uuid())
     .fetch_one(&mut *conn)
-    .await
-    .map_err(store_error)?;
+    .bounded()
+    .await?;
     Ok(Snapshot { actor, target, active_tenant_admins: usize::try_from(active_admins).unwrap_or(0) })
 }
 
@@ -112,9 +112,9 @@ async fn lock_yacht(conn: &mut PgConnection, yacht: YachtId) -> Result<(), Store
     sqlx::query("SELECT 1 FROM yachts WHERE id = $1 FOR UPDATE")
         .bind(yacht.as_uuid())
         .execute(conn)
+        .bounded()
         .await
         .map(|_| ())
-        .map_err(store_error)
 }
 
 impl MemberStore for PgMemberStore {
@@ -124,8 +124,8 @@ impl MemberStore for PgMemberStore {
         )))
         .bind(yacht.as_uuid())
         .fetch_all(&self.pool)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         rows.into_iter().map(member).collect()
     }
 
@@ -137,7 +137,7 @@ impl MemberStore for PgMemberStore {
         allowed: Rule,
         context: &AuditContext,
     ) -> Result<Option<Member>, MemberError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         let snapshot = lock_and_snapshot(&mut tx, yacht, context.actor, Some(target.as_uuid())).await?;
         allowed(snapshot)?;
         let before = load_member(&mut tx, yacht, target).await?.ok_or(MemberError::NotFound)?;
@@ -151,7 +151,7 @@ impl MemberStore for PgMemberStore {
         if let Some(value) = value {
             query = query.bind(value);
         }
-        query.execute(&mut *tx).await.map_err(store_error)?;
+        query.execute(&mut *tx).bounded().await?;
         let after = load_member(&mut tx, yacht, target).await?;
         audit(
             &mut tx,
@@ -162,9 +162,9 @@ impl MemberStore for PgMemberStore {
             Some(member_json(&before)),
             after.as_ref().map(member_json),
         )
-        .await
-        .map_err(store_error)?;
-        tx.commit().await.map_err(store_error)?;
+        .bounded()
+        .await?;
+        tx.commit().bounded().await?;
         Ok(after)
     }
 
@@ -175,14 +175,14 @@ impl MemberStore for PgMemberStore {
         allowed: Rule,
         context: &AuditContext,
     ) -> Result<Member, MemberError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         allowed(lock_and_snapshot(&mut tx, yacht, context.actor, None).await?)?;
         let email = invitation.email.as_str();
         let existing_user: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
             .bind(email)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         let user = if let Some(id) = existing_user {
             id
         } else {
@@ -193,16 +193,16 @@ impl MemberStore for PgMemberStore {
             .bind(email)
             .bind(invitation.display_name.as_deref().unwrap_or(fallback_name))
             .fetch_one(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .bounded()
+            .await?
         };
         let membership: Option<(Uuid, String)> =
             sqlx::query_as("SELECT id, status FROM memberships WHERE user_id = $1 AND yacht_id = $2")
                 .bind(user)
                 .bind(yacht.as_uuid())
                 .fetch_optional(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .bounded()
+                .await?;
         let membership = match membership {
             Some((_, status)) if status != MembershipStatus::Invited.as_str() => {
                 return Err(MemberError::AlreadyMember);
@@ -212,43 +212,45 @@ impl MemberStore for PgMemberStore {
                 sqlx::query("DELETE FROM invitations WHERE membership_id = $1 AND accepted_at IS NULL")
                     .bind(id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .bounded()
+                    .await?;
                 sqlx::query("UPDATE memberships SET role = $2, invited_by = $3 WHERE id = $1")
                     .bind(id)
                     .bind(invitation.role.as_str())
                     .bind(context.actor.as_uuid())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .bounded()
+                    .await?;
                 id
             }
-            None => sqlx::query_scalar(
-                "INSERT INTO memberships (user_id, yacht_id, role, status, invited_by)
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO memberships (user_id, yacht_id, role, status, invited_by)
                  VALUES ($1, $2, $3, 'invited', $4) RETURNING id",
-            )
-            .bind(user)
-            .bind(yacht.as_uuid())
-            .bind(invitation.role.as_str())
-            .bind(context.actor.as_uuid())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(store_error)?,
+                )
+                .bind(user)
+                .bind(yacht.as_uuid())
+                .bind(invitation.role.as_str())
+                .bind(context.actor.as_uuid())
+                .fetch_one(&mut *tx)
+                .bounded()
+                .await?
+            }
         };
         sqlx::query("INSERT INTO invitations (membership_id, token_hash, expires_at) VALUES ($1, $2, $3)")
             .bind(membership)
             .bind(invitation.token_hash.as_slice())
             .bind(invitation.expires_at)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         let invited = load_member(&mut tx, yacht, UserId::from_uuid(user))
             .await?
             .ok_or_else(|| StoreError::new(std::io::Error::other("invited member not found")))?;
         audit(&mut tx, context, Some(yacht), "member.invited", Some(user), None, Some(member_json(&invited)))
-            .await
-            .map_err(store_error)?;
-        tx.commit().await.map_err(store_error)?;
+            .bounded()
+            .await?;
+        tx.commit().bounded().await?;
         Ok(invited)
     }
 
@@ -262,8 +264,8 @@ impl MemberStore for PgMemberStore {
         )
         .bind(token_hash.as_slice())
         .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         row.map(|(yacht, user, email, status, password_hash)| {
             Ok(PendingInvitation {
                 yacht: YachtId::from_uuid(yacht),
@@ -282,7 +284,7 @@ impl MemberStore for PgMemberStore {
         new_password_hash: Option<String>,
         display_name: Option<String>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         let pending: Option<(Uuid, Uuid, Uuid, Uuid, String)> = sqlx::query_as(
             "SELECT i.id, m.id, m.yacht_id, u.id, u.email
              FROM invitations i
@@ -293,19 +295,19 @@ impl MemberStore for PgMemberStore {
         )
         .bind(token_hash.as_slice())
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         let Some((invitation, membership, yacht, user, email)) = pending else { return Ok(false) };
         sqlx::query("UPDATE invitations SET accepted_at = now() WHERE id = $1")
             .bind(invitation)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         sqlx::query("UPDATE memberships SET status = 'active' WHERE id = $1")
             .bind(membership)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         if let Some(hash) = new_password_hash {
             sqlx::query(
                 "UPDATE users SET password_hash = $2, status = 'active', display_name = coalesce($3, display_name)
@@ -315,17 +317,17 @@ impl MemberStore for PgMemberStore {
             .bind(hash)
             .bind(display_name.as_deref().map(str::trim).filter(|n| !n.is_empty()))
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         }
         let user_id = UserId::from_uuid(user);
         let meta = pms_domain::auth::RequestMeta::default();
-        record_event(&mut tx, "invite_accepted", Some(user_id), Some(&email), &meta).await.map_err(store_error)?;
+        record_event(&mut tx, "invite_accepted", Some(user_id), Some(&email), &meta).bounded().await?;
         let context = AuditContext { actor: user_id, request_id: None };
         audit(&mut tx, &context, Some(YachtId::from_uuid(yacht)), "member.joined", Some(user), None, None)
-            .await
-            .map_err(store_error)?;
-        tx.commit().await.map_err(store_error)?;
+            .bounded()
+            .await?;
+        tx.commit().bounded().await?;
         Ok(true)
     }
 }

@@ -1,6 +1,16 @@
 //! The master database: users, yachts, memberships, tokens and the tenant registry.
 
+use std::time::Duration;
+
+use pms_domain::store::{StoreError, Unavailable};
 use sqlx::PgPool;
+
+use crate::postgres::store_error;
+
+/// The longest one call to the master database may take, waiting for a connection included.
+/// Every request reads the master first (who is calling, on which yacht); a master that stops
+/// answering must fail requests fast with 503 rather than hold them to the request deadline.
+pub const MASTER_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Access to the master database.
 #[derive(Debug, Clone)]
@@ -23,6 +33,25 @@ impl MasterDb {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 }
+
+/// Bounds a master-database call by [`MASTER_TIMEOUT`]; running out of time is unavailability.
+pub(crate) trait Bounded<T>: Future<Output = Result<T, sqlx::Error>> + Sized + Send {
+    /// The call's own result, or unavailability when it did not finish in time.
+    fn within_timeout(self) -> impl Future<Output = Result<Result<T, sqlx::Error>, StoreError>> + Send {
+        async move {
+            tokio::time::timeout(MASTER_TIMEOUT, self).await.map_err(|_| {
+                StoreError::new(Unavailable(format!("the master database did not answer within {MASTER_TIMEOUT:?}")))
+            })
+        }
+    }
+
+    /// The call's result with its error as a [`StoreError`].
+    fn bounded(self) -> impl Future<Output = Result<T, StoreError>> + Send {
+        async move { self.within_timeout().await?.map_err(store_error) }
+    }
+}
+
+impl<T: Send, F: Future<Output = Result<T, sqlx::Error>> + Send> Bounded<T> for F {}
 
 pub mod access_cache;
 pub mod admins;

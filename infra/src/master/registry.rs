@@ -1,5 +1,6 @@
 //! [`YachtRegistry`] on the master database, and [`TenantProvisioner`] over the tenant servers.
 
+use super::Bounded as _;
 use pms_domain::directory::YachtStatus;
 use pms_domain::ids::{TenantDatabaseId, YachtId};
 use pms_domain::store::StoreError;
@@ -108,8 +109,8 @@ async fn yacht_by_id(conn: &mut PgConnection, id: YachtId) -> Result<Option<Yach
     )))
     .bind(id.as_uuid())
     .fetch_optional(conn)
-    .await
-    .map_err(store_error)?;
+    .bounded()
+    .await?;
     row.map(yacht).transpose()
 }
 
@@ -124,8 +125,8 @@ impl YachtRegistry for PgYachtRegistry {
                 .bind(server.as_str())
                 .bind(database.as_str())
                 .fetch_optional(&self.pool)
-                .await
-                .map_err(store_error)?;
+                .bounded()
+                .await?;
         row.map(tenant).transpose()
     }
 
@@ -139,13 +140,13 @@ impl YachtRegistry for PgYachtRegistry {
                 .bind(server.as_str())
                 .bind(database.as_str())
                 .fetch_one(&self.pool)
-                .await
-                .map_err(store_error)?;
+                .bounded()
+                .await?;
         Ok(TenantDatabaseId::from_uuid(id))
     }
 
     async fn record_migration(&self, id: TenantDatabaseId, outcome: Result<i64, String>) -> Result<(), StoreError> {
-        crate::migrate::record_outcome(&self.pool, id.as_uuid(), &outcome).await.map_err(store_error)
+        crate::migrate::record_outcome(&self.pool, id.as_uuid(), &outcome).bounded().await
     }
 
     async fn insert_yacht(
@@ -155,7 +156,7 @@ impl YachtRegistry for PgYachtRegistry {
         tenant_database: TenantDatabaseId,
         context: &AuditContext,
     ) -> Result<Yacht, InsertYachtError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         let inserted = sqlx::query(
             "INSERT INTO yachts (id, name, imo_number, flag_state, tenant_database_id) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -165,7 +166,8 @@ impl YachtRegistry for PgYachtRegistry {
         .bind(new.flag_state.as_ref().map(FlagState::as_str))
         .bind(tenant_database.as_uuid())
         .execute(&mut *tx)
-        .await;
+        .within_timeout()
+        .await?;
         match inserted {
             Err(sqlx::Error::Database(e)) if e.constraint() == Some("yachts_imo_number_key") => {
                 return Err(InsertYachtError::ImoTaken);
@@ -176,9 +178,9 @@ impl YachtRegistry for PgYachtRegistry {
             .await?
             .ok_or_else(|| StoreError::new(std::io::Error::other("inserted yacht not found")))?;
         audit(&mut tx, context, Some(id), "yacht.provisioned", None, None, Some(yacht_json(&created)))
-            .await
-            .map_err(store_error)?;
-        tx.commit().await.map_err(store_error)?;
+            .bounded()
+            .await?;
+        tx.commit().bounded().await?;
         Ok(created)
     }
 
@@ -188,12 +190,12 @@ impl YachtRegistry for PgYachtRegistry {
         status: YachtStatus,
         context: &AuditContext,
     ) -> Result<Option<Yacht>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut tx = self.pool.begin().bounded().await?;
         let previous: Option<String> = sqlx::query_scalar("SELECT status FROM yachts WHERE id = $1 FOR UPDATE")
             .bind(id.as_uuid())
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         let Some(previous) = previous else {
             return Ok(None);
         };
@@ -201,8 +203,8 @@ impl YachtRegistry for PgYachtRegistry {
             .bind(id.as_uuid())
             .bind(status.as_str())
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .bounded()
+            .await?;
         let action = match status {
             YachtStatus::Active => "yacht.reactivated",
             YachtStatus::Suspended => "yacht.suspended",
@@ -216,10 +218,10 @@ impl YachtRegistry for PgYachtRegistry {
             Some(json!({"status": previous})),
             Some(json!({"status": status.as_str()})),
         )
-        .await
-        .map_err(store_error)?;
+        .bounded()
+        .await?;
         let updated = yacht_by_id(&mut tx, id).await?;
-        tx.commit().await.map_err(store_error)?;
+        tx.commit().bounded().await?;
         Ok(updated)
     }
 
@@ -228,13 +230,13 @@ impl YachtRegistry for PgYachtRegistry {
             "SELECT {YACHT_COLUMNS} FROM yachts y JOIN tenant_databases t ON t.id = y.tenant_database_id ORDER BY y.name, y.id"
         )))
         .fetch_all(&self.pool)
-        .await
-        .map_err(store_error)?;
+
+        .bounded().await?;
         rows.into_iter().map(yacht).collect()
     }
 
     async fn yacht(&self, id: YachtId) -> Result<Option<Yacht>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        let mut conn = self.pool.acquire().bounded().await?;
         yacht_by_id(&mut conn, id).await
     }
 
@@ -242,8 +244,8 @@ impl YachtRegistry for PgYachtRegistry {
         let rows: Vec<TenantRow> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{TENANT_QUERY} ORDER BY t.server_key, t.name")))
                 .fetch_all(&self.pool)
-                .await
-                .map_err(store_error)?;
+                .bounded()
+                .await?;
         rows.into_iter().map(tenant).collect()
     }
 }

@@ -4,6 +4,7 @@ mod actions;
 mod audit;
 mod auth;
 mod cli;
+mod connection_faults;
 mod cursors;
 mod db_restart;
 mod demo;
