@@ -44,6 +44,11 @@ impl Validation {
         self.check(field, "invalid", pms_domain::maintenance::text::paragraph(text, max))
     }
 
+    /// A person's display name when given: one line of 1 to 100 characters, trimmed.
+    pub fn display_name(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
+        self.check(field, "invalid", pms_domain::maintenance::text::line(raw?, 100))
+    }
+
     fn fail(&mut self, field: &str, code: &str, message: String) {
         self.errors.push(FieldError { field: field.to_owned(), code: code.to_owned(), message });
     }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::auth::{PasswordHasher, PasswordVerifier, Timestamp, UserStatus};
+use crate::auth::{LoginError, PasswordHasher, Timestamp, UserStatus};
 use crate::identity::{Email, MembershipStatus, Role};
 use crate::ids::{UserId, YachtId};
 use crate::membership::{MemberChange, MemberRuleError, Target, check_invite};
@@ -43,7 +43,6 @@ pub struct PendingInvitation {
     pub user_id: UserId,
     pub email: Email,
     pub user_status: UserStatus,
-    pub password_hash: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,35 +195,51 @@ pub enum AcceptError {
     WrongPassword,
     #[error("the invited account is disabled")]
     AccountDisabled,
+    /// The existing account's address is locked by failed sign-ins.
+    #[error("too many failed attempts; retry in {retry_after:?}")]
+    Throttled { retry_after: Duration },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+impl From<LoginError> for AcceptError {
+    fn from(error: LoginError) -> Self {
+        match error {
+            LoginError::InvalidCredentials => Self::WrongPassword,
+            LoginError::Throttled { retry_after } => Self::Throttled { retry_after },
+            LoginError::AccountDisabled => Self::AccountDisabled,
+            LoginError::Store(e) => Self::Store(e),
+        }
+    }
+}
+
 /// Accepts an invitation. A new account sets its password here; an existing account proves
-/// itself with its current password (so whoever holds the token cannot take the account over).
-/// Returns the user and their email, to start a session.
-pub async fn accept_invitation<S, P>(
+/// itself with its current password through `authenticate`, which must be sign-in's own check
+/// (its throttle and event log), so that holding a token is no way around either. Returns the
+/// user and their email, to start a session.
+pub async fn accept_invitation<S, H, A, Checked>(
     store: &S,
-    passwords: &P,
+    hasher: &H,
     token_hash: [u8; 32],
     password: &str,
     display_name: Option<String>,
+    authenticate: A,
 ) -> Result<(UserId, Email), AcceptError>
 where
     S: MemberStore,
-    P: PasswordVerifier + PasswordHasher,
+    H: PasswordHasher,
+    A: FnOnce(Email) -> Checked,
+    Checked: Future<Output = Result<(), LoginError>> + Send,
 {
     let pending = store.pending_invitation(token_hash).await?.ok_or(AcceptError::InvalidInvitation)?;
     let new_password_hash = match pending.user_status {
         UserStatus::Invited => {
             check_new_password(password, &pending.email).map_err(AcceptError::WeakPassword)?;
-            Some(passwords.hash(password).await?)
+            Some(hasher.hash(password).await?)
         }
         UserStatus::Disabled => return Err(AcceptError::AccountDisabled),
         UserStatus::Active => {
-            if !passwords.verify(password, pending.password_hash.as_deref()).await {
-                return Err(AcceptError::WrongPassword);
-            }
+            authenticate(pending.email.clone()).await?;
             None
         }
     };

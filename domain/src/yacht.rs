@@ -14,7 +14,7 @@ use crate::tenancy::{DatabaseName, ServerKey};
 pub enum YachtFieldError {
     #[error("must be 1 to {max} characters")]
     Length { max: usize },
-    #[error("must not contain control characters")]
+    #[error("must not contain control or bidirectional formatting characters")]
     ControlCharacter,
     #[error("must be seven digits, optionally prefixed by IMO")]
     ImoFormat,
@@ -27,7 +27,7 @@ fn bounded_text(raw: &str, max: usize) -> Result<String, YachtFieldError> {
     if text.is_empty() || text.chars().count() > max {
         return Err(YachtFieldError::Length { max });
     }
-    if text.chars().any(char::is_control) {
+    if !text.chars().all(crate::maintenance::text::is_line_char) {
         return Err(YachtFieldError::ControlCharacter);
     }
     Ok(text.to_owned())

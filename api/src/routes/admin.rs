@@ -46,21 +46,21 @@ pub struct PlacementRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "M/Y Aurora", "imo_number": "9074729", "flag_state": "Cayman Islands"}))]
 pub struct CreateYachtRequest {
-    /// One line: not blank, no control characters.
+    /// One line: not blank, no control or bidirectional formatting characters.
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+        pattern = r"^[^\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
     )]
     pub name: String,
     /// Seven digits with a valid check digit, optionally prefixed by `IMO`.
     #[schema(example = "9074729")]
     pub imo_number: Option<String>,
-    /// One line of at least two characters once trimmed, no control characters.
+    /// One line of at least two characters once trimmed, no control or bidirectional formatting characters.
     #[schema(
         min_length = 2,
         max_length = 60,
-        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F]\s*$"
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]\s*$"
     )]
     pub flag_state: Option<String>,
     pub tenant_database: Option<PlacementRequest>,
@@ -80,7 +80,7 @@ pub struct FirstAdminRequest {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+        pattern = r"^[^\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1F\x7F-\x9F\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
     )]
     pub display_name: Option<String>,
 }
@@ -193,13 +193,7 @@ fn parse_request(body: CreateYachtRequest) -> Result<(NewYacht, Option<FirstAdmi
                 Role::parse(raw).filter(|r| r.is_tenant_admin()).ok_or("must be captain, manager or admin"),
             )
         });
-        let display_name = first.display_name.map(|n| n.trim().to_owned());
-        v.require(
-            display_name.as_deref().is_none_or(|n| (1..=100).contains(&n.chars().count())),
-            "first_admin.display_name",
-            "invalid",
-            "must be 1 to 100 characters",
-        );
+        let display_name = v.display_name("first_admin.display_name", first.display_name.as_deref());
         (email, role, display_name)
     });
     let name = v.check("name", "invalid", YachtName::parse(&body.name));

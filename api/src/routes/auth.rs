@@ -149,6 +149,12 @@ fn ceil_secs(duration: std::time::Duration) -> u32 {
     u32::try_from(secs).unwrap_or(u32::MAX)
 }
 
+/// 429 `too_many_attempts` for an address locked by failed sign-ins.
+pub(super) fn too_many_attempts(retry_after: std::time::Duration) -> ApiError {
+    ApiError::new(ErrorCode::TooManyAttempts, "Too many failed attempts for this email; wait before trying again.")
+        .with_retry_after(ceil_secs(retry_after))
+}
+
 /// Sign in with email and password.
 ///
 /// Failures are uniform: a wrong password and an unknown email both answer 401
@@ -185,11 +191,7 @@ pub async fn login(
         LoginError::AccountDisabled => {
             ApiError::new(ErrorCode::AccountDisabled, "This account is disabled; contact your yacht's admin.")
         }
-        LoginError::Throttled { retry_after } => ApiError::new(
-            ErrorCode::TooManyAttempts,
-            "Too many failed attempts for this email; wait before trying again.",
-        )
-        .with_retry_after(ceil_secs(retry_after)),
+        LoginError::Throttled { retry_after } => too_many_attempts(retry_after),
         LoginError::Store(e) => e.into(),
     })?;
     Ok(Json(token_response(&state, session).await?))

@@ -73,8 +73,13 @@ pub struct InviteRequest {
     /// One of `crew`, `engineer`, `eto`, `chief_engineer`, `chief_officer`, `captain`, `manager`, `admin`;
     /// never above the inviter's own role.
     pub role: String,
-    /// Used for a new account; an existing account keeps its name.
-    #[schema(min_length = 1, max_length = 100)]
+    /// What the yacht calls the invitee until they accept; a new account starts with it, an
+    /// existing account keeps its own. One line, not blank.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+    )]
     pub display_name: Option<String>,
 }
 
@@ -104,8 +109,12 @@ pub struct AcceptInviteRequest {
     /// A new account's password (at least 12 characters), or an existing account's current one.
     #[schema(min_length = 1, max_length = 1024, format = Password)]
     pub password: String,
-    /// A new account's display name.
-    #[schema(min_length = 1, max_length = 100)]
+    /// A new account's display name (an existing account keeps its own). One line, not blank.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+    )]
     pub display_name: Option<String>,
 }
 
@@ -180,19 +189,13 @@ pub async fn create_invitation(
     let mut v = Validation::default();
     let email = v.check("email", "invalid_format", Email::parse(&body.email));
     let role = parse_role(&mut v, &body.role);
-    let display_name = body.display_name.as_deref().map(str::trim);
-    v.require(
-        display_name.is_none_or(|n| (1..=100).contains(&n.chars().count())),
-        "display_name",
-        "invalid",
-        "must be 1 to 100 characters",
-    );
+    let display_name = v.display_name("display_name", body.display_name.as_deref());
     v.finish()?;
     let (token, token_hash) = one_time_token();
     let expires_at = crate::clock::now() + chrono::Duration::from_std(INVITATION_TTL).unwrap_or_default();
     let invitation = NewInvitation {
         email: email.expect("validated"),
-        display_name: display_name.map(str::to_owned),
+        display_name,
         role: role.expect("validated"),
         token_hash,
         expires_at,
@@ -311,6 +314,7 @@ pub async fn remove(
 ///
 /// A new account sets its password (at least 12 characters); an account that already exists
 /// gives its current password, so holding the token alone never grants an existing account.
+/// That password is checked as at sign-in: failures count towards the same lock and are logged.
 #[utoipa::path(
     post,
     path = "/v1/auth/accept-invite",
@@ -321,6 +325,8 @@ pub async fn remove(
         (status = UNAUTHORIZED, description = "`invalid_credentials`: wrong password for the existing account.", body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, description = "`account_disabled`.", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "`not_found`: the invitation is unknown, used or expired.", body = Problem, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, description = "`too_many_attempts`: the existing account's address is locked by failed sign-ins, as at `/v1/auth/login`; or `rate_limited`.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the next attempt is accepted."))),
     ),
 )]
 pub async fn accept(
@@ -328,26 +334,39 @@ pub async fn accept(
     ClientMeta(meta): ClientMeta,
     ApiJson(body): ApiJson<AcceptInviteRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let display_name =
-        body.display_name.map(|n| n.trim().chars().take(100).collect::<String>()).filter(|n| !n.is_empty());
-    let (user, email) =
-        accept_invitation(&state.members, &state.passwords, hash_token(&body.token), &body.password, display_name)
-            .await
-            .map_err(|e| match e {
-                AcceptError::InvalidInvitation => {
-                    ApiError::new(ErrorCode::NotFound, "This invitation is unknown, already used or expired.")
-                }
-                AcceptError::WeakPassword(reason) => ApiError::validation(vec![FieldError {
-                    field: "password".to_owned(),
-                    code: "weak".to_owned(),
-                    message: reason.to_string(),
-                }]),
-                AcceptError::WrongPassword => {
-                    ApiError::new(ErrorCode::InvalidCredentials, "Give the current password of the existing account.")
-                }
-                AcceptError::AccountDisabled => ApiError::new(ErrorCode::AccountDisabled, "This account is disabled."),
-                AcceptError::Store(e) => e.into(),
-            })?;
+    let mut v = Validation::default();
+    let display_name = v.display_name("display_name", body.display_name.as_deref());
+    v.finish()?;
+    // An existing account proves itself exactly as at sign-in: same lock, same event log.
+    let authenticate = |email: Email| {
+        let (auth, password, meta) = (state.auth.clone(), body.password.clone(), meta.clone());
+        async move { auth.authenticate(&email, &password, &meta).await.map(|_| ()) }
+    };
+    let (user, email) = accept_invitation(
+        &state.members,
+        &state.passwords,
+        hash_token(&body.token),
+        &body.password,
+        display_name,
+        authenticate,
+    )
+    .await
+    .map_err(|e| match e {
+        AcceptError::InvalidInvitation => {
+            ApiError::new(ErrorCode::NotFound, "This invitation is unknown, already used or expired.")
+        }
+        AcceptError::WeakPassword(reason) => ApiError::validation(vec![FieldError {
+            field: "password".to_owned(),
+            code: "weak".to_owned(),
+            message: reason.to_string(),
+        }]),
+        AcceptError::WrongPassword => {
+            ApiError::new(ErrorCode::InvalidCredentials, "Give the current password of the existing account.")
+        }
+        AcceptError::AccountDisabled => ApiError::new(ErrorCode::AccountDisabled, "This account is disabled."),
+        AcceptError::Throttled { retry_after } => super::auth::too_many_attempts(retry_after),
+        AcceptError::Store(e) => e.into(),
+    })?;
     state.access.forget_all();
     let session = state.auth.issue_session(&email, user, crate::clock::now(), &meta).await?;
     Ok(Json(token_response(&state, session).await?))

@@ -83,7 +83,7 @@ pub struct CreatePurchaseRequest {
     pub part_id: Uuid,
     #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
     pub quantity: f64,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 1000)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 1000)]
     pub reason: Option<String>,
 }
 
@@ -91,7 +91,7 @@ pub struct CreatePurchaseRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 1000)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 1000)]
     pub note: Option<String>,
 }
 

@@ -43,11 +43,14 @@ pub struct Credentials {
     pub status: UserStatus,
 }
 
-/// Failed sign-ins recorded for one email address.
+/// Failed sign-ins recorded for one email address. Its times are the store's: instances whose
+/// clocks differ must still agree on when a lock ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle {
+    /// Consecutive failures within the store's counting window.
     pub failures: u32,
-    pub locked_until: Option<Timestamp>,
+    /// How much longer the address is locked, if it is.
+    pub locked_for: Option<Duration>,
 }
 
 /// How failed sign-ins slow an attacker down: a few free attempts, then locks that double.
@@ -109,12 +112,12 @@ pub trait AuthStore: Send + Sync {
 
     fn credentials(&self, email: &Email) -> impl Future<Output = Result<Option<Credentials>, StoreError>> + Send;
 
-    /// Records a failed attempt (and the new lock, if any) for `email`.
+    /// Records a failed attempt for `email` and, when given, locks it for `lock` from now.
     fn record_failure(
         &self,
         email: &Email,
         user: Option<UserId>,
-        locked_until: Option<Timestamp>,
+        lock: Option<Duration>,
         meta: &RequestMeta,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
@@ -232,29 +235,38 @@ impl<S: AuthStore, P: PasswordVerifier, T: TokenMinter> AuthService<S, P, T> {
         now: Timestamp,
         meta: &RequestMeta,
     ) -> Result<Session, LoginError> {
-        if let Some(locked_until) = self.store.throttle(email).await?.and_then(|t| t.locked_until)
-            && locked_until > now
-        {
-            self.store.record_throttled(email, meta).await?;
-            let retry_after = (locked_until - now).to_std().unwrap_or_default().max(Duration::from_secs(1));
-            return Err(LoginError::Throttled { retry_after });
-        }
-        let account = self.store.credentials(email).await?;
-        let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
-        if !self.passwords.verify(password, hash).await {
-            let failures = self.store.throttle(email).await?.map_or(0, |t| t.failures) + 1;
-            let locked_until =
-                self.policy.lock_after(failures).and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| now + d);
-            self.store.record_failure(email, account.map(|a| a.user_id), locked_until, meta).await?;
-            return Err(LoginError::InvalidCredentials);
-        }
-        let account = account.ok_or(LoginError::InvalidCredentials)?;
+        let account = self.authenticate(email, password, meta).await?;
         match account.status {
             UserStatus::Active => {}
             UserStatus::Disabled => return Err(LoginError::AccountDisabled),
             UserStatus::Invited => return Err(LoginError::InvalidCredentials),
         }
         Ok(self.issue_session(email, account.user_id, now, meta).await?)
+    }
+
+    /// Checks the password of the account of `email` as every sign-in does: refused while the
+    /// address is locked, a wrong password (or an unknown email) counted towards the lock, both
+    /// in the auth event log. Whether the account may sign in is the caller's to judge.
+    pub async fn authenticate(
+        &self,
+        email: &Email,
+        password: &str,
+        meta: &RequestMeta,
+    ) -> Result<Credentials, LoginError> {
+        let throttle = self.store.throttle(email).await?;
+        if let Some(locked_for) = throttle.and_then(|t| t.locked_for) {
+            self.store.record_throttled(email, meta).await?;
+            return Err(LoginError::Throttled { retry_after: locked_for.max(Duration::from_secs(1)) });
+        }
+        let account = self.store.credentials(email).await?;
+        let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
+        if !self.passwords.verify(password, hash).await {
+            let failures = throttle.map_or(0, |t| t.failures) + 1;
+            let lock = self.policy.lock_after(failures);
+            self.store.record_failure(email, account.map(|a| a.user_id), lock, meta).await?;
+            return Err(LoginError::InvalidCredentials);
+        }
+        account.ok_or(LoginError::InvalidCredentials)
     }
 
     /// Starts a session for a user whose identity was proven another way (an accepted invitation).

@@ -8,18 +8,42 @@ use crate::testkit::block_on;
 
 const GOOD: &str = "correct horse battery";
 
+/// Failures and the end of the lock, by the store's own clock.
+#[derive(Debug, Clone, Copy)]
+struct StoredThrottle {
+    failures: u32,
+    locked_until: Option<Timestamp>,
+}
+
 #[derive(Default)]
 struct FakeStore {
     accounts: HashMap<String, Credentials>,
-    throttles: Mutex<HashMap<String, Throttle>>,
+    /// The store's clock, which the service never reads.
+    clock: Mutex<Option<Timestamp>>,
+    throttles: Mutex<HashMap<String, StoredThrottle>>,
     events: Mutex<Vec<String>>,
     sessions: Mutex<Vec<(UserId, NewRefreshToken)>>,
     rotation: Option<Rotation>,
 }
 
+impl FakeStore {
+    fn now(&self) -> Timestamp {
+        self.clock.lock().expect("lock").unwrap_or_else(now)
+    }
+
+    fn advance(&self, by: chrono::Duration) {
+        let later = self.now() + by;
+        *self.clock.lock().expect("lock") = Some(later);
+    }
+}
+
 impl AuthStore for FakeStore {
     async fn throttle(&self, email: &Email) -> Result<Option<Throttle>, StoreError> {
-        Ok(self.throttles.lock().expect("lock").get(email.as_str()).copied())
+        let now = self.now();
+        Ok(self.throttles.lock().expect("lock").get(email.as_str()).map(|t| Throttle {
+            failures: t.failures,
+            locked_for: t.locked_until.filter(|until| *until > now).and_then(|until| (until - now).to_std().ok()),
+        }))
     }
     async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
         Ok(self.accounts.get(email.as_str()).cloned())
@@ -28,13 +52,14 @@ impl AuthStore for FakeStore {
         &self,
         email: &Email,
         _: Option<UserId>,
-        locked_until: Option<Timestamp>,
+        lock: Option<Duration>,
         _: &RequestMeta,
     ) -> Result<(), StoreError> {
+        let now = self.now();
         let mut throttles = self.throttles.lock().expect("lock");
-        let entry = throttles.entry(email.to_string()).or_insert(Throttle { failures: 0, locked_until: None });
+        let entry = throttles.entry(email.to_string()).or_insert(StoredThrottle { failures: 0, locked_until: None });
         entry.failures += 1;
-        entry.locked_until = locked_until;
+        entry.locked_until = lock.map(|lock| now + chrono::Duration::from_std(lock).expect("a short lock"));
         self.events.lock().expect("lock").push(format!("failed {email}"));
         Ok(())
     }
@@ -172,8 +197,14 @@ fn repeated_failures_lock_the_address_even_against_the_right_password() {
         }
         other => panic!("expected a lock, got {other:?}"),
     }
-    let later = now() + chrono::Duration::seconds(31);
-    assert!(block_on(service.login(&chief, GOOD, later, &RequestMeta::default())).is_ok(), "the lock expires");
+    // The instance's clock far ahead changes nothing: the lock ends by the store's clock.
+    let skewed = now() + chrono::Duration::minutes(10);
+    assert!(matches!(
+        block_on(service.login(&chief, GOOD, skewed, &RequestMeta::default())),
+        Err(LoginError::Throttled { .. })
+    ));
+    service.store().advance(chrono::Duration::seconds(31));
+    assert!(block_on(service.login(&chief, GOOD, now(), &RequestMeta::default())).is_ok(), "the lock expires");
     assert!(service.store().throttles.lock().expect("lock").is_empty(), "success clears the count");
 }
 

@@ -7,8 +7,21 @@ pub enum TextError {
     Empty,
     #[error("must be at most {0} characters")]
     TooLong(usize),
-    #[error("must not contain control characters")]
+    #[error("must not contain control or bidirectional formatting characters")]
     ControlCharacter,
+}
+
+/// Bidirectional formatting characters: invisible, and able to make a name read differently
+/// from what it holds (U+202E turns the rest of a line around).
+const BIDI_CONTROLS: [char; 12] = [
+    '\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}',
+    '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
+/// Whether `c` may appear in a single-line text such as a name or a title: no control and no
+/// bidirectional formatting character. The API's single-line schema patterns exclude the same.
+pub fn is_line_char(c: char) -> bool {
+    !c.is_control() && !BIDI_CONTROLS.contains(&c)
 }
 
 /// A required single-line text of at most `max` characters, trimmed.
@@ -20,7 +33,7 @@ pub fn line(raw: &str, max: usize) -> Result<String, TextError> {
     if text.chars().count() > max {
         return Err(TextError::TooLong(max));
     }
-    if text.chars().any(char::is_control) {
+    if !text.chars().all(is_line_char) {
         return Err(TextError::ControlCharacter);
     }
     Ok(text.to_owned())
@@ -52,6 +65,14 @@ pub fn paragraph(raw: &str, max: usize) -> Result<String, TextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_refuse_controls_and_bidirectional_formatting() {
+        for bad in ["a\nb", "a\u{1}b", "\u{1b}[31mred", "Aurora\u{202e}txt.exe", "a\u{2066}b", "a\u{200f}b"] {
+            assert_eq!(line(bad, 50), Err(TextError::ControlCharacter), "{bad:?}");
+        }
+        assert_eq!(line("M/Y Ωmega — Ålesund", 50), Ok("M/Y Ωmega — Ålesund".to_owned()));
+    }
 
     #[test]
     fn lines_are_trimmed_bounded_and_single_line() {

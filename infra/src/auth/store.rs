@@ -1,15 +1,18 @@
 //! The master-database side of sign-in: credentials, throttles, refresh-token families and the
 //! auth event log. Every change is one transaction with its event.
 
-use crate::master::Bounded as _;
+use std::time::Duration;
+
 use pms_domain::auth::{
-    AuthStore, Credentials, NewRefreshToken, RequestMeta, RevokeReason, Rotation, Throttle, Timestamp, UserStatus,
+    AuthStore, Credentials, NewRefreshToken, RequestMeta, RevokeReason, Rotation, Throttle, UserStatus,
 };
 use pms_domain::identity::Email;
 use pms_domain::ids::UserId;
 use pms_domain::store::StoreError;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
+
+use crate::master::Bounded as _;
 
 /// Failures older than this no longer count towards a lock.
 const THROTTLE_WINDOW: &str = "1 day";
@@ -51,8 +54,11 @@ pub async fn record_event(
 
 impl AuthStore for PgAuthStore {
     async fn throttle(&self, email: &Email) -> Result<Option<Throttle>, StoreError> {
-        let row: Option<(i32, Option<Timestamp>)> = sqlx::query_as(
-            "SELECT CASE WHEN last_failure_at < now() - $2::interval THEN 0 ELSE failures END, locked_until
+        // The lock's remaining time by the database's clock, the one `record_failure` set it by.
+        let row: Option<(i32, Option<i64>)> = sqlx::query_as(
+            "SELECT CASE WHEN last_failure_at < now() - $2::interval THEN 0 ELSE failures END,
+                    CASE WHEN locked_until > now()
+                         THEN ceil(extract(epoch FROM locked_until - now()) * 1000)::bigint END
              FROM login_throttles WHERE email = $1",
         )
         .bind(email.as_str())
@@ -60,8 +66,10 @@ impl AuthStore for PgAuthStore {
         .fetch_optional(&self.pool)
         .bounded()
         .await?;
-        Ok(row
-            .map(|(failures, locked_until)| Throttle { failures: u32::try_from(failures).unwrap_or(0), locked_until }))
+        Ok(row.map(|(failures, locked_ms)| Throttle {
+            failures: u32::try_from(failures).unwrap_or(0),
+            locked_for: locked_ms.and_then(|ms| u64::try_from(ms).ok()).map(Duration::from_millis),
+        }))
     }
 
     async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
@@ -82,13 +90,14 @@ impl AuthStore for PgAuthStore {
         &self,
         email: &Email,
         user: Option<UserId>,
-        locked_until: Option<Timestamp>,
+        lock: Option<Duration>,
         meta: &RequestMeta,
     ) -> Result<(), StoreError> {
+        let lock_ms = lock.map(|lock| i64::try_from(lock.as_millis()).unwrap_or(i64::MAX));
         let mut tx = self.pool.begin().bounded().await?;
         sqlx::query(
             "INSERT INTO login_throttles (email, failures, last_failure_at, locked_until)
-             VALUES ($1, 1, now(), $2)
+             VALUES ($1, 1, now(), now() + make_interval(secs => ($2::bigint / 1000.0)::float8))
              ON CONFLICT (email) DO UPDATE SET
                  failures = CASE WHEN login_throttles.last_failure_at < now() - $3::interval
                                  THEN 1 ELSE login_throttles.failures + 1 END,
@@ -96,7 +105,7 @@ impl AuthStore for PgAuthStore {
                  locked_until = EXCLUDED.locked_until",
         )
         .bind(email.as_str())
-        .bind(locked_until)
+        .bind(lock_ms)
         .bind(THROTTLE_WINDOW)
         .execute(&mut *tx)
         .bounded()

@@ -1,6 +1,5 @@
 //! [`Directory`] on the master database.
 
-use super::Bounded as _;
 use pms_domain::auth::UserStatus;
 use pms_domain::directory::{Directory, MembershipSummary, UserProfile, YachtAccess, YachtStatus};
 use pms_domain::identity::{Email, MembershipStatus, Role};
@@ -9,6 +8,8 @@ use pms_domain::store::StoreError;
 use pms_domain::tenancy::{DatabaseName, ServerKey};
 use sqlx::PgPool;
 use uuid::Uuid;
+
+use super::Bounded as _;
 
 /// Reads users and memberships.
 #[derive(Debug, Clone)]

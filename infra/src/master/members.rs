@@ -1,7 +1,6 @@
 //! [`MemberStore`] on the master database. Member changes of one yacht are serialised by locking
 //! the yacht's row, so rules that count members (the last tenant admin) hold under concurrency.
 
-use super::Bounded as _;
 use pms_domain::auth::UserStatus;
 use pms_domain::identity::{Email, MembershipStatus, Role};
 use pms_domain::ids::{UserId, YachtId};
@@ -13,6 +12,7 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::Bounded as _;
 use super::directory::corrupt;
 use super::registry::audit;
 use crate::auth::store::record_event;
@@ -31,7 +31,12 @@ impl PgMemberStore {
 
 type MemberRow = (Uuid, String, String, String, String, Option<Uuid>, chrono::DateTime<chrono::Utc>);
 
-const MEMBER_QUERY: &str = "SELECT u.id, u.email, u.display_name, m.role, m.status, m.invited_by, m.created_at
+/// A pending member is shown with the name the inviter gave (or the address's local part), not
+/// the account's own: whether the address already has an account stays undisclosed.
+const MEMBER_QUERY: &str = "SELECT u.id, u.email,
+        CASE WHEN m.status = 'invited' THEN coalesce(m.invited_name, split_part(u.email, '@', 1))
+             ELSE u.display_name END,
+        m.role, m.status, m.invited_by, m.created_at
  FROM memberships m JOIN users u ON u.id = m.user_id";
 
 fn member(row: MemberRow) -> Result<Member, StoreError> {
@@ -214,10 +219,11 @@ impl MemberStore for PgMemberStore {
                     .execute(&mut *tx)
                     .bounded()
                     .await?;
-                sqlx::query("UPDATE memberships SET role = $2, invited_by = $3 WHERE id = $1")
+                sqlx::query("UPDATE memberships SET role = $2, invited_by = $3, invited_name = $4 WHERE id = $1")
                     .bind(id)
                     .bind(invitation.role.as_str())
                     .bind(context.actor.as_uuid())
+                    .bind(invitation.display_name.as_deref())
                     .execute(&mut *tx)
                     .bounded()
                     .await?;
@@ -225,13 +231,14 @@ impl MemberStore for PgMemberStore {
             }
             None => {
                 sqlx::query_scalar(
-                    "INSERT INTO memberships (user_id, yacht_id, role, status, invited_by)
-                 VALUES ($1, $2, $3, 'invited', $4) RETURNING id",
+                    "INSERT INTO memberships (user_id, yacht_id, role, status, invited_by, invited_name)
+                 VALUES ($1, $2, $3, 'invited', $4, $5) RETURNING id",
                 )
                 .bind(user)
                 .bind(yacht.as_uuid())
                 .bind(invitation.role.as_str())
                 .bind(context.actor.as_uuid())
+                .bind(invitation.display_name.as_deref())
                 .fetch_one(&mut *tx)
                 .bounded()
                 .await?
@@ -255,8 +262,8 @@ impl MemberStore for PgMemberStore {
     }
 
     async fn pending_invitation(&self, token_hash: [u8; 32]) -> Result<Option<PendingInvitation>, StoreError> {
-        let row: Option<(Uuid, Uuid, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT m.yacht_id, u.id, u.email, u.status, u.password_hash
+        let row: Option<(Uuid, Uuid, String, String)> = sqlx::query_as(
+            "SELECT m.yacht_id, u.id, u.email, u.status
              FROM invitations i
              JOIN memberships m ON m.id = i.membership_id
              JOIN users u ON u.id = m.user_id
@@ -266,13 +273,12 @@ impl MemberStore for PgMemberStore {
         .fetch_optional(&self.pool)
         .bounded()
         .await?;
-        row.map(|(yacht, user, email, status, password_hash)| {
+        row.map(|(yacht, user, email, status)| {
             Ok(PendingInvitation {
                 yacht: YachtId::from_uuid(yacht),
                 user_id: UserId::from_uuid(user),
                 email: Email::parse(&email).map_err(|_| corrupt("email", &email))?,
                 user_status: UserStatus::parse(&status).ok_or_else(|| corrupt("user status", &status))?,
-                password_hash,
             })
         })
         .transpose()

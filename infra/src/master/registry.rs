@@ -1,6 +1,5 @@
 //! [`YachtRegistry`] on the master database, and [`TenantProvisioner`] over the tenant servers.
 
-use super::Bounded as _;
 use pms_domain::directory::YachtStatus;
 use pms_domain::ids::{TenantDatabaseId, YachtId};
 use pms_domain::store::StoreError;
@@ -13,6 +12,7 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::Bounded as _;
 use super::directory::corrupt;
 use crate::migrate::{error_chain, migrate_tenant_database};
 use crate::postgres::{ensure_database, store_error};

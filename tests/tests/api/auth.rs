@@ -108,6 +108,15 @@ async fn repeated_failures_are_throttled_for_existing_and_unknown_emails_alike()
         assert!((25..=30).contains(&retry_after), "{email}: the first lock lasts 30 s, got {retry_after}");
         let (status, body) = problem(response).await;
         assert_eq!((status, body["code"].as_str()), (429, Some("too_many_attempts")), "{email}");
+        // Both ends of the lock are the database's time, never an instance's clock.
+        let lock: f64 = sqlx::query_scalar(
+            "SELECT extract(epoch FROM locked_until - last_failure_at)::float8 FROM login_throttles WHERE email = $1",
+        )
+        .bind(email)
+        .fetch_one(&app.master_pool().await)
+        .await
+        .expect("the throttle");
+        assert!((lock - 30.0).abs() < f64::EPSILON, "{email}: locked for {lock} s of the database's clock");
     }
 }
 

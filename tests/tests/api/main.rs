@@ -14,6 +14,7 @@ mod errors;
 mod faults;
 mod hostile;
 mod instances;
+mod invitations;
 mod members;
 mod migrations;
 mod notes;

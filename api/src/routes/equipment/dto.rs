@@ -112,19 +112,22 @@ pub struct CreateEquipmentRequest {
     /// Unique on the yacht; stored upper-case.
     #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", max_length = 40)]
     pub code: String,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 200
+    )]
     pub name: String,
     /// The assembly this is part of.
     pub parent_id: Option<Uuid>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub system: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 200)]
     pub location: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub manufacturer: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub model: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub serial_number: Option<String>,
     /// `medium` when omitted.
     pub criticality: Option<CriticalityDto>,
@@ -137,24 +140,27 @@ pub struct CreateEquipmentRequest {
 pub struct UpdateEquipmentRequest {
     #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", max_length = 40)]
     pub code: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 200
+    )]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub parent_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub system: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 200)]
     pub location: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub manufacturer: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub model: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub serial_number: Option<Option<String>>,
     pub criticality: Option<CriticalityDto>,
 }
@@ -179,7 +185,7 @@ pub struct RecordRunningHoursRequest {
     /// The meter was reset or replaced, so this reading may be below the last one.
     #[serde(default)]
     pub is_reset: bool,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 500)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 500)]
     pub note: Option<String>,
 }
 

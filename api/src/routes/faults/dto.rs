@@ -112,7 +112,10 @@ pub struct ReportFaultRequest {
     /// The equipment's fault or alarm code, if it shows one.
     #[schema(pattern = r"^[ ]*[A-Za-z0-9./_:-][A-Za-z0-9 ./_:-]*$", max_length = 40)]
     pub code: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 200
+    )]
     pub title: String,
     /// Newlines allowed.
     #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]
@@ -133,7 +136,10 @@ pub struct UpdateFaultRequest {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(pattern = r"^[ ]*([A-Za-z0-9./_:-][A-Za-z0-9 ./_:-]*)?$", max_length = 40)]
     pub code: Option<Option<String>>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 200
+    )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]

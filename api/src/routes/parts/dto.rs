@@ -141,16 +141,22 @@ pub struct MovementList {
 pub struct CreatePartRequest {
     #[schema(pattern = r"^\s*[A-Za-z0-9./_#+-][A-Za-z0-9 ./_#+-]*$", max_length = 60)]
     pub number: String,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 200
+    )]
     pub name: String,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub manufacturer: Option<String>,
     /// `pcs` when omitted.
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 20)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 20
+    )]
     pub unit: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 200)]
     pub location: Option<String>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 100)]
     pub barcode: Option<String>,
     #[schema(minimum = 0, maximum = 999_999_999)]
     pub minimum_quantity: Option<f64>,
@@ -168,7 +174,7 @@ pub struct StockChangeRequest {
     pub quantity: f64,
     /// For consumption and returns: the work order the parts are used on (`add_parts_to_work_order`).
     pub work_order_id: Option<Uuid>,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 500)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 500)]
     pub note: Option<String>,
 }
 
@@ -179,7 +185,10 @@ pub struct AdjustStockRequest {
     /// The quantity actually on the shelf.
     #[schema(minimum = 0, maximum = 999_999_999)]
     pub counted: f64,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 500)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 500
+    )]
     pub reason: String,
 }
 

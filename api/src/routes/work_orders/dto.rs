@@ -157,7 +157,10 @@ pub struct WorkOrderList {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Oil change DG-1", "kind": "preventive", "priority": "routine", "equipment_id": "0193a5f2-1c00-7000-8000-000000000102", "due_on": "2026-12-01"}))]
 pub struct CreateWorkOrderRequest {
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 200
+    )]
     pub title: String,
     #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]
     pub description: Option<String>,
@@ -176,7 +179,10 @@ pub struct CreateWorkOrderRequest {
 #[schema(example = json!({"priority": "important", "due_on": "2026-12-05"}))]
 #[allow(clippy::option_option, reason = "absent, null and a value mean different things")]
 pub struct UpdateWorkOrderRequest {
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 200
+    )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]
@@ -208,7 +214,10 @@ impl UpdateWorkOrderRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FromFaultRequest {
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 200
+    )]
     pub title: Option<String>,
     pub priority: Option<PriorityDto>,
     pub due_on: Option<NaiveDate>,
@@ -273,7 +282,7 @@ pub struct LogHoursRequest {
     /// More than 0 and at most 24, to a tenth.
     #[schema(exclusive_minimum = 0, maximum = 24)]
     pub hours: f64,
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 500)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 500)]
     pub note: Option<String>,
 }
 
@@ -305,7 +314,10 @@ impl LoggedHoursView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddChecklistItemRequest {
-    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 500)]
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+        max_length = 500
+    )]
     pub text: String,
 }
 
