@@ -106,6 +106,8 @@ error_codes! {
     WorkOrderExistsForSchedule = ("work_order_exists_for_schedule", CONFLICT, "Work order exists for schedule"),
     /// Not enough stock on hand for the consumption.
     InsufficientStock = ("insufficient_stock", CONFLICT, "Insufficient stock"),
+    /// A return of more of a part than was consumed on the work order and not returned since.
+    ReturnExceedsIssued = ("return_exceeds_issued", CONFLICT, "Return exceeds what was issued"),
     /// Another part already has this part number or barcode.
     PartNumberTaken = ("part_number_taken", CONFLICT, "Part number taken"),
     /// The change would leave the yacht without an active captain, manager or admin.

@@ -137,7 +137,7 @@ catalog! {
     ViewPartUsage = "view_part_usage": inventory::PartUsageQuery => inventory::usage, json!({"part_id": PART, "limit": 20});
     LogPartUsage = "log_part_usage": inventory::PartMovement => inventory::log_usage,
         json!({"part_id": PART, "quantity": 1, "work_order_id": WORK_ORDER, "note": "Fuel filter, DG2"});
-    ReceivePart = "receive_part": inventory::PartMovement => inventory::receive,
+    ReceivePart = "receive_part": inventory::PartReceipt => inventory::receive,
         json!({"part_id": PART, "quantity": 12, "note": "Delivery from Palma agent"});
     AdjustStock = "adjust_stock": inventory::StockCount => inventory::adjust,
         json!({"part_id": PART, "counted": 7, "reason": "Quarterly stock count"});

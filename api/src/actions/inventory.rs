@@ -12,7 +12,8 @@ use super::exec::Exec;
 use super::{Limit, field_error};
 use crate::error::ApiError;
 use crate::routes::parts::{
-    AdjustStockRequest, MovementView, PartView, StockChangeRequest, StockChangeView, movement, part_error,
+    AdjustStockRequest, ConsumeStockRequest, MovementView, PartView, ReceiveStockRequest, StockChangeView, movement,
+    part_error,
 };
 use crate::routes::purchases::{CreatePurchaseRequest, PurchaseRequestView, purchase_error};
 
@@ -30,12 +31,20 @@ pub struct PartUsageQuery {
     pub limit: Limit,
 }
 
-/// Stock moved for a part: how much, optionally on which work order, and a note.
+/// Stock used of a part: how much, optionally on which work order, and a note.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PartMovement {
     pub part_id: Uuid,
     #[serde(flatten)]
-    pub movement: StockChangeRequest,
+    pub movement: ConsumeStockRequest,
+}
+
+/// Stock of a part received into the store: how much, and a note.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PartReceipt {
+    pub part_id: Uuid,
+    #[serde(flatten)]
+    pub receipt: ReceiveStockRequest,
 }
 
 /// A stock count for a part.
@@ -111,20 +120,13 @@ async fn move_stock(
 }
 
 pub async fn log_usage(x: &mut Exec<'_>, p: PartMovement) -> Result<StockChangeView, ApiError> {
-    let (quantity, note) = movement(&p.movement)?;
+    let (quantity, note) = movement(p.movement.quantity, p.movement.note.as_deref())?;
     let work_order = p.movement.work_order_id.map(WorkOrderId::from_uuid);
     move_stock(x, p.part_id, StockChange::Consume { quantity, work_order }, note).await
 }
 
-pub async fn receive(x: &mut Exec<'_>, p: PartMovement) -> Result<StockChangeView, ApiError> {
-    if p.movement.work_order_id.is_some() {
-        return Err(field_error(
-            "work_order_id",
-            "not_allowed",
-            "stock is received into the store, not a work order".into(),
-        ));
-    }
-    let (quantity, note) = movement(&p.movement)?;
+pub async fn receive(x: &mut Exec<'_>, p: PartReceipt) -> Result<StockChangeView, ApiError> {
+    let (quantity, note) = movement(p.receipt.quantity, p.receipt.note.as_deref())?;
     move_stock(x, p.part_id, StockChange::Receive { quantity }, note).await
 }
 

@@ -8,7 +8,7 @@ use super::audit::{AuditEntry, AuditLog, Snapshot};
 use super::equipment::{Equipment, EquipmentFilter, EquipmentRepo, EquipmentWriteError, RunningHoursReading};
 use super::fault::{Fault, FaultFilter, FaultRepo};
 use super::paging::{Page, PageRequest};
-use super::part::{Part, PartFilter, PartRepo, PartWriteError, StockMovement};
+use super::part::{Part, PartFilter, PartRepo, PartWriteError, Quantity, StockMovement};
 use super::purchase::{PurchaseRepo, PurchaseRequest, PurchaseStatus};
 use super::schedule::{MeteredSchedule, Schedule, ScheduleFilter, ScheduleRepo};
 use super::work_order::{ChecklistItem, TimeEntry, WorkOrder, WorkOrderFilter, WorkOrderNumber, WorkOrderRepo};
@@ -177,6 +177,15 @@ impl PartRepo for FakeTx {
     }
     async fn list_parts(&mut self, _: &PartFilter, _: &PageRequest) -> Result<Page<Part>, StoreError> {
         Ok(Page { items: self.parts.values().cloned().collect(), next: None })
+    }
+    async fn issued_to(&mut self, part: PartId, work_order: WorkOrderId) -> Result<Quantity, StoreError> {
+        let net: i64 = self
+            .movements
+            .iter()
+            .filter(|m| m.part == part && m.work_order == Some(work_order))
+            .map(|m| -m.delta_millis)
+            .sum();
+        Ok(Quantity::from_millis(net.max(0)).unwrap_or(Quantity::ZERO))
     }
     async fn movements(&mut self, part: PartId, _: &PageRequest) -> Result<Page<StockMovement>, StoreError> {
         Ok(Page { items: self.movements.iter().filter(|m| m.part == part).cloned().collect(), next: None })

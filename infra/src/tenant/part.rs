@@ -234,6 +234,21 @@ impl PartRepo for TenantTx {
         Ok(BY_NUMBER.page(items, page))
     }
 
+    async fn issued_to(&mut self, part: PartId, work_order: WorkOrderId) -> Result<Quantity, StoreError> {
+        // Consumption is negative, returns positive: what is still out is minus their sum.
+        let out: i64 = sqlx::query_scalar(
+            "SELECT coalesce((-sum(delta) * 1000)::bigint, 0) FROM stock_movements
+             WHERE yacht_id = $1 AND part_id = $2 AND work_order_id = $3",
+        )
+        .bind(self.yacht().as_uuid())
+        .bind(part.as_uuid())
+        .bind(work_order.as_uuid())
+        .fetch_one(self.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(Quantity::from_millis(std::cmp::max(out, 0)).unwrap_or(Quantity::ZERO))
+    }
+
     async fn movements(&mut self, part: PartId, page: &PageRequest) -> Result<Page<StockMovement>, StoreError> {
         #[derive(sqlx::FromRow)]
         struct MovementRow {

@@ -165,3 +165,60 @@ async fn a_purchase_request_is_approved_ordered_and_received_into_stock() {
         app.get_as(&format!("{base}?status=requested,approved"), &chief).await.json().await.expect("json");
     assert_eq!(open["items"], json!([]));
 }
+
+#[tokio::test]
+async fn a_return_gives_back_at_most_what_its_work_order_still_holds() {
+    let app = spawn_app().await;
+    let (yacht, chief) = app.yacht_with_chief("M/Y Aurora").await;
+    let base = format!("/v1/yachts/{}/parts", yacht.id);
+    let part: Value = app
+        .post_json(&base, &json!({"number": "0900-1234", "name": "Oil filter"}), Some(&chief))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let url = format!("{base}/{}", part["id"].as_str().expect("id"));
+    let post = |action: &str, body: Value| {
+        let (app, url, chief) = (&app, format!("{url}/{action}"), chief.clone());
+        async move { app.post_json(&url, &body, Some(&chief)).await }
+    };
+    let work_order = |title: &str| {
+        let (app, path, chief, body) =
+            (&app, format!("/v1/yachts/{}/work-orders", yacht.id), chief.clone(), json!({"title": title}));
+        async move { app.post_json(&path, &body, Some(&chief)).await.json::<Value>().await.expect("json")["id"].clone() }
+    };
+    let (oil_change, other) = (work_order("Oil change").await, work_order("Other job").await);
+    assert_eq!(post("receive", json!({"quantity": 10})).await.status(), 200);
+    assert_eq!(post("consume", json!({"quantity": 3, "work_order_id": oil_change})).await.status(), 200);
+
+    // Receiving names no work order: the field is refused, not dropped.
+    let (status, body) = problem(post("receive", json!({"quantity": 1, "work_order_id": oil_change})).await).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("invalid_body")), "{body}");
+    // A return names the work order it comes from, and gives back at most what is still out.
+    let (status, body) = problem(post("return", json!({"quantity": 1})).await).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("invalid_body")), "{body}");
+    for (quantity, from) in [(50.0, &oil_change), (3.5, &oil_change), (1.0, &other)] {
+        let (status, body) = problem(post("return", json!({"quantity": quantity, "work_order_id": from})).await).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("return_exceeds_issued")), "{quantity} from {from}");
+    }
+    let (status, body) =
+        problem(post("return", json!({"quantity": 1, "work_order_id": uuid::Uuid::new_v4()})).await).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("work_order_id")), "{body}");
+    let returned: Value =
+        post("return", json!({"quantity": 2, "work_order_id": oil_change})).await.json().await.expect("json");
+    assert_eq!(returned["part"]["on_hand"], 9.0);
+    let (status, _) = problem(post("return", json!({"quantity": 1.5, "work_order_id": oil_change})).await).await;
+    assert_eq!(status, 409, "only one is still out");
+    // Leftovers come back after the job is done as well.
+    let wo_url = format!("/v1/yachts/{}/work-orders/{}", yacht.id, oil_change.as_str().expect("id"));
+    for (step, body) in [("start", json!({})), ("complete", json!({"completion_notes": "Oil and filters changed"}))] {
+        let response = app.post_json(&format!("{wo_url}/{step}"), &body, Some(&chief)).await;
+        assert_eq!(response.status(), 200, "{step}: {}", response.text().await.unwrap_or_default());
+    }
+    let returned: Value =
+        post("return", json!({"quantity": 1, "work_order_id": oil_change})).await.json().await.expect("json");
+    assert_eq!(returned["part"]["on_hand"], 10.0, "everything issued is back");
+    let ledger: Value = app.get_as(&format!("{url}/movements"), &chief).await.json().await.expect("json");
+    let total: f64 = ledger["items"].as_array().expect("items").iter().filter_map(|m| m["delta"].as_f64()).sum();
+    assert!((total - 10.0).abs() < 1e-9, "on hand is the sum of the ledger, refused returns left no trace");
+}

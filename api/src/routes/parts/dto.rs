@@ -164,16 +164,44 @@ pub struct CreatePartRequest {
     pub reorder_quantity: Option<f64>,
 }
 
-/// A quantity received, consumed or returned.
+/// A quantity received into the store (from a supplier or another source; a return from a work
+/// order is `…/return`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"quantity": 2, "work_order_id": "0193a5f2-3b00-7000-8000-000000000401", "note": "Oil change"}))]
-pub struct StockChangeRequest {
+#[schema(example = json!({"quantity": 12, "note": "Delivery from Wärtsilä, PO 4471"}))]
+pub struct ReceiveStockRequest {
     /// More than zero, at most three decimals.
     #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
     pub quantity: f64,
-    /// For consumption and returns: the work order the parts are used on (`add_parts_to_work_order`).
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 500)]
+    pub note: Option<String>,
+}
+
+/// A quantity used, optionally on a work order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"quantity": 2, "work_order_id": "0193a5f2-3b00-7000-8000-000000000401", "note": "Oil change"}))]
+pub struct ConsumeStockRequest {
+    /// More than zero, at most three decimals.
+    #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
+    pub quantity: f64,
+    /// The work order the parts are used on (`add_parts_to_work_order`).
     pub work_order_id: Option<Uuid>,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 500)]
+    pub note: Option<String>,
+}
+
+/// Unused parts back from the work order they were issued to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"quantity": 1, "work_order_id": "0193a5f2-3b00-7000-8000-000000000401", "note": "One filter left over"}))]
+pub struct ReturnStockRequest {
+    /// More than zero, at most three decimals, and at most what was issued to the work order and
+    /// not yet returned.
+    #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
+    pub quantity: f64,
+    /// The work order the parts were consumed on.
+    pub work_order_id: Uuid,
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 500)]
     pub note: Option<String>,
 }

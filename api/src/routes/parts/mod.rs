@@ -51,6 +51,7 @@ pub(crate) fn part_error(error: PartError) -> ApiError {
         PartError::ZeroQuantity | PartError::Overflow => field("quantity", "out_of_range", error.to_string()),
         PartError::WorkOrderNotFound => field("work_order_id", "not_found", error.to_string()),
         PartError::WorkOrderClosed => ApiError::new(ErrorCode::InvalidStateTransition, error.to_string()),
+        PartError::ReturnExceedsIssued { .. } => ApiError::new(ErrorCode::ReturnExceedsIssued, error.to_string()),
         PartError::Store(e) => e.into(),
     }
 }
@@ -169,11 +170,11 @@ async fn stock_change(
 }
 
 /// The quantity and note of a receive, consume or return request, validated.
-pub(crate) fn movement(body: &StockChangeRequest) -> Result<(Quantity, Option<String>), ApiError> {
+pub(crate) fn movement(quantity: f64, note: Option<&str>) -> Result<(Quantity, Option<String>), ApiError> {
     let mut v = Validation::default();
-    let quantity = v.check("quantity", "invalid", Quantity::from_f64(body.quantity));
+    let quantity = v.check("quantity", "invalid", Quantity::from_f64(quantity));
     v.require(quantity.is_none_or(|q| !q.is_zero()), "quantity", "out_of_range", "must be more than zero");
-    let note = v.check("note", "invalid", optional_line(body.note.as_deref(), 500)).flatten();
+    let note = v.check("note", "invalid", optional_line(note, 500)).flatten();
     v.finish()?;
     Ok((quantity.expect("validated"), note))
 }
@@ -186,17 +187,17 @@ pub(crate) fn movement(body: &StockChangeRequest) -> Result<(Quantity, Option<St
     security(("bearer" = [])),
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of receiving twice.")),
-    request_body = StockChangeRequest,
+    request_body = ReceiveStockRequest,
     responses((status = OK, description = "Received.", body = StockChangeView)),
 )]
 pub async fn receive(
     ctx: TenantCtx,
     ApiPath(path): ApiPath<PartPath>,
     key: IdempotencyKey,
-    body: JsonBody<StockChangeRequest>,
+    body: JsonBody<ReceiveStockRequest>,
 ) -> Result<Response, ApiError> {
     require_stock(&ctx.actor())?;
-    let (quantity, note) = movement(&body.value)?;
+    let (quantity, note) = movement(body.value.quantity, body.value.note.as_deref())?;
     stock_change(ctx, path, key, body.fingerprint, StockChange::Receive { quantity }, note).await
 }
 
@@ -211,7 +212,7 @@ pub async fn receive(
     security(("bearer" = [])),
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response instead of consuming twice.")),
-    request_body = StockChangeRequest,
+    request_body = ConsumeStockRequest,
     responses(
         (status = OK, description = "Consumed.", body = StockChangeView),
         (status = CONFLICT, description = "`insufficient_stock`, or `invalid_state_transition` for a finished work order.", body = Problem, content_type = "application/problem+json"),
@@ -221,15 +222,19 @@ pub async fn consume(
     ctx: TenantCtx,
     ApiPath(path): ApiPath<PartPath>,
     key: IdempotencyKey,
-    body: JsonBody<StockChangeRequest>,
+    body: JsonBody<ConsumeStockRequest>,
 ) -> Result<Response, ApiError> {
     require_stock(&ctx.actor())?;
-    let (quantity, note) = movement(&body.value)?;
+    let (quantity, note) = movement(body.value.quantity, body.value.note.as_deref())?;
     let work_order = body.value.work_order_id.map(WorkOrderId::from_uuid);
     stock_change(ctx, path, key, body.fingerprint, StockChange::Consume { quantity, work_order }, note).await
 }
 
-/// Return unused stock, optionally from a work order.
+/// Return unused stock from the work order it was issued to.
+///
+/// At most what was consumed on that work order and not yet returned (409
+/// `return_exceeds_issued` otherwise); stock that did not come from a work order is received
+/// (`…/receive`) or counted (`…/adjust`).
 #[utoipa::path(
     post,
     path = "/v1/yachts/{yacht_id}/parts/{part_id}/return",
@@ -237,21 +242,21 @@ pub async fn consume(
     security(("bearer" = [])),
     params(("yacht_id" = Uuid, Path, description = "The yacht."), ("part_id" = Uuid, Path, description = "The part."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response.")),
-    request_body = StockChangeRequest,
+    request_body = ReturnStockRequest,
     responses(
         (status = OK, description = "Returned to stock.", body = StockChangeView),
-        (status = CONFLICT, description = "`invalid_state_transition` for a finished work order.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "`return_exceeds_issued`: more than the work order holds of this part.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn return_stock(
     ctx: TenantCtx,
     ApiPath(path): ApiPath<PartPath>,
     key: IdempotencyKey,
-    body: JsonBody<StockChangeRequest>,
+    body: JsonBody<ReturnStockRequest>,
 ) -> Result<Response, ApiError> {
     require_stock(&ctx.actor())?;
-    let (quantity, note) = movement(&body.value)?;
-    let work_order = body.value.work_order_id.map(WorkOrderId::from_uuid);
+    let (quantity, note) = movement(body.value.quantity, body.value.note.as_deref())?;
+    let work_order = WorkOrderId::from_uuid(body.value.work_order_id);
     stock_change(ctx, path, key, body.fingerprint, StockChange::Return { quantity, work_order }, note).await
 }
 

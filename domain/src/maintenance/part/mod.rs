@@ -111,6 +111,8 @@ pub enum PartError {
     WorkOrderClosed,
     #[error("the stock would exceed what can be recorded")]
     Overflow,
+    #[error("only {outstanding} of this part was issued to the work order and not returned")]
+    ReturnExceedsIssued { outstanding: Quantity },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -140,6 +142,12 @@ pub trait PartRepo: Send {
         filter: &PartFilter,
         page: &PageRequest,
     ) -> impl Future<Output = Result<Page<Part>, StoreError>> + Send;
+    /// How much of the part was consumed on the work order and not returned since.
+    fn issued_to(
+        &mut self,
+        part: PartId,
+        work_order: WorkOrderId,
+    ) -> impl Future<Output = Result<Quantity, StoreError>> + Send;
     /// The part's ledger, newest first.
     fn movements(
         &mut self,
@@ -207,10 +215,10 @@ pub enum StockChange {
         quantity: Quantity,
         work_order: Option<WorkOrderId>,
     },
-    /// Back from a work order unused.
+    /// Back unused from the work order it was issued to: at most what is still out on it.
     Return {
         quantity: Quantity,
-        work_order: Option<WorkOrderId>,
+        work_order: WorkOrderId,
     },
     /// Set to a counted quantity (heads of department; the note says why).
     Adjust {
@@ -232,17 +240,22 @@ pub async fn change_stock<T: PartRepo + WorkOrderRepo + AuditLog>(
         StockChange::Adjust { .. } => require_adjust(actor)?,
         _ => require_stock(actor)?,
     }
-    if let StockChange::Consume { work_order: Some(work_order), .. }
-    | StockChange::Return { work_order: Some(work_order), .. } = change
-    {
-        let work = tx.work_order(work_order).await?.ok_or(PartError::WorkOrderNotFound)?;
-        let open = matches!(
-            work.status,
-            super::work_order::WorkOrderStatus::Planned | super::work_order::WorkOrderStatus::InProgress
-        );
-        if !open {
-            return Err(PartError::WorkOrderClosed);
+    match change {
+        StockChange::Consume { work_order: Some(work_order), .. } => {
+            let work = tx.work_order(work_order).await?.ok_or(PartError::WorkOrderNotFound)?;
+            let open = matches!(
+                work.status,
+                super::work_order::WorkOrderStatus::Planned | super::work_order::WorkOrderStatus::InProgress
+            );
+            if !open {
+                return Err(PartError::WorkOrderClosed);
+            }
         }
+        // Leftovers come back after the work is done, too.
+        StockChange::Return { work_order, .. } => {
+            tx.work_order(work_order).await?.ok_or(PartError::WorkOrderNotFound)?;
+        }
+        _ => {}
     }
     // The row lock makes concurrent movements of one part take turns.
     let before = tx.part_for_update(id).await?.ok_or(PartError::NotFound)?;
@@ -255,7 +268,12 @@ pub async fn change_stock<T: PartRepo + WorkOrderRepo + AuditLog>(
             (MovementKind::Receive, before.on_hand.checked_add(quantity).ok_or(PartError::Overflow)?, None)
         }
         StockChange::Return { quantity, work_order } => {
-            (MovementKind::Return, before.on_hand.checked_add(quantity).ok_or(PartError::Overflow)?, work_order)
+            // Under the part's lock, so two returns cannot both take the last of what is out.
+            let outstanding = tx.issued_to(id, work_order).await?;
+            if quantity > outstanding {
+                return Err(PartError::ReturnExceedsIssued { outstanding });
+            }
+            (MovementKind::Return, before.on_hand.checked_add(quantity).ok_or(PartError::Overflow)?, Some(work_order))
         }
         StockChange::Consume { quantity, work_order } => {
             let left = before
