@@ -213,6 +213,11 @@ impl ApiError {
         Self { errors, ..Self::new(ErrorCode::ValidationFailed, "One or more fields are invalid.") }
     }
 
+    /// A body of the wrong shape or types, with the fields at fault when known.
+    pub fn invalid_body(detail: impl Into<Cow<'static, str>>, errors: Vec<FieldError>) -> Self {
+        Self { errors, ..Self::new(ErrorCode::InvalidBody, detail) }
+    }
+
     /// A page cursor this list did not issue for this request.
     pub fn invalid_cursor() -> Self {
         let errors = vec![FieldError {

@@ -1,7 +1,6 @@
 //! `communicate_status`, `comply_audit` and `procure_suppliers`: the handover, the audit trail
 //! and purchase requests.
 
-use chrono::{DateTime, Utc};
 use pms_domain::ids::{PurchaseRequestId, UserId};
 use pms_domain::maintenance::audit::{AuditFilter, AuditTrail as _, EntityKind, require_view};
 use pms_domain::maintenance::notes::{HandoverFilter, NoteRepo as _, add_to_handover};
@@ -14,6 +13,7 @@ use uuid::Uuid;
 use super::exec::Exec;
 use super::{Limit, field_error};
 use crate::error::ApiError;
+use crate::http::dates::DateTimeUtc;
 use crate::routes::audit::AuditEntryView;
 use crate::routes::notes::{AddHandoverRequest, HandoverCategoryDto, HandoverItemView, note_error};
 use crate::routes::purchases::{DecisionRequest, PurchaseRequestView, decision_note, purchase_error};
@@ -31,7 +31,7 @@ pub struct HandoverQuery {
     #[serde(default)]
     pub category: Vec<HandoverCategoryDto>,
     /// Items added at or after this time (the last crew change).
-    pub since: Option<DateTime<Utc>>,
+    pub since: Option<DateTimeUtc>,
     #[serde(flatten)]
     pub limit: Limit,
 }
@@ -43,7 +43,8 @@ pub struct HandoverView {
 }
 
 pub async fn handover(x: &mut Exec<'_>, p: HandoverQuery) -> Result<HandoverView, ApiError> {
-    let filter = HandoverFilter { category: p.category.into_iter().map(Into::into).collect(), since: p.since };
+    let filter =
+        HandoverFilter { category: p.category.into_iter().map(Into::into).collect(), since: p.since.map(|t| t.0) };
     let page = x.tx.handover(&filter, &PageRequest::new(Some(p.limit.get()?), None)).await?;
     Ok(HandoverView { items: page.items.iter().map(HandoverItemView::from).collect() })
 }

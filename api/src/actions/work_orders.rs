@@ -126,7 +126,7 @@ pub async fn complete(x: &mut Exec<'_>, p: CompleteWorkOrder) -> Result<WorkOrde
 
 pub async fn defer(x: &mut Exec<'_>, p: DeferWorkOrder) -> Result<WorkOrderView, ApiError> {
     let reason = required_text("reason", &p.deferral.reason, 5000)?;
-    change(x, p.work_order_id, WorkOrderChange::Defer { reason, until: p.deferral.until }).await
+    change(x, p.work_order_id, WorkOrderChange::Defer { reason, until: p.deferral.until.map(|d| d.0) }).await
 }
 
 pub async fn cancel(x: &mut Exec<'_>, p: CancelWorkOrder) -> Result<WorkOrderView, ApiError> {

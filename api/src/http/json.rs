@@ -57,7 +57,10 @@ fn is_json(content_type: Option<&axum::http::HeaderValue>) -> bool {
 
 /// A JSON body as `T`, refusing keys given twice in one object.
 pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let Json(value) = Json::<T>::from_bytes(bytes).map_err(|rejection| reject(&rejection))?;
+    let Json(value) = Json::<T>::from_bytes(bytes).map_err(|rejection| match rejection {
+        JsonRejection::JsonDataError(_) => shape_error::<T>(bytes),
+        other => reject(&other),
+    })?;
     let mut document = serde_json::Deserializer::from_slice(bytes);
     UniqueKeys.deserialize(&mut document).map_err(|e| ApiError::new(ErrorCode::InvalidBody, e.to_string()))?;
     Ok(value)
@@ -122,6 +125,26 @@ impl<'de> Visitor<'de> for UniqueKeys {
             }
         }
         Ok(())
+    }
+}
+
+/// A body of the wrong shape: 422 `invalid_body`, naming the field when serde can tell which.
+fn shape_error<T: DeserializeOwned>(bytes: &[u8]) -> ApiError {
+    let mut document = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut document) {
+        Ok(_) => ApiError::new(ErrorCode::InvalidBody, "The request body does not have the expected shape."),
+        Err(error) => {
+            let field = error.path().to_string();
+            let message = error.inner().to_string();
+            let detail = format!("{field}: {message}");
+            // `.` is the document itself: a missing or unknown field, which the message names.
+            let errors = if field == "." {
+                Vec::new()
+            } else {
+                vec![crate::error::FieldError { field, code: "invalid".to_owned(), message }]
+            };
+            ApiError::invalid_body(detail, errors)
+        }
     }
 }
 

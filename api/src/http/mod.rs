@@ -3,6 +3,7 @@
 
 mod complete;
 pub mod cursor;
+pub mod dates;
 pub mod idempotency;
 pub mod json;
 pub mod layers;

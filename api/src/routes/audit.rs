@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
+use crate::http::dates::DateTimeUtc;
 use crate::http::query::ApiQuery;
 use crate::validation::Validation;
 
@@ -85,9 +86,9 @@ pub struct AuditQuery {
     /// Changes made by this user.
     user_id: Option<Uuid>,
     /// From this time (inclusive).
-    from: Option<DateTime<Utc>>,
+    from: Option<DateTimeUtc>,
     /// Before this time.
-    to: Option<DateTime<Utc>>,
+    to: Option<DateTimeUtc>,
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
@@ -125,8 +126,8 @@ pub async fn list(
         entity,
         entity_id: query.entity_id,
         user: query.user_id.map(UserId::from_uuid),
-        from: query.from,
-        to: query.to,
+        from: query.from.map(|t| t.0),
+        to: query.to.map(|t| t.0),
     };
     let mut tx = ctx.store.begin().await?;
     let page = tx.entries(&filter, &PageRequest::new(query.limit, after)).await?;

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
+use crate::http::dates::DateTimeUtc;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::query::{ApiQuery, comma_list};
@@ -348,7 +349,7 @@ pub struct HandoverQuery {
     /// Comma-separated categories, e.g. `urgent,watch`.
     category: Option<String>,
     /// Items added at or after this time (the last crew change).
-    since: Option<DateTime<Utc>>,
+    since: Option<DateTimeUtc>,
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
@@ -375,7 +376,7 @@ pub async fn handover(
     v.page_limit(query.limit);
     let filter = HandoverFilter {
         category: comma_list(&mut v, "category", query.category.as_deref(), |c| HandoverCategory::parse(c).ok()),
-        since: query.since,
+        since: query.since.map(|t| t.0),
     };
     v.finish()?;
     let after = paging.after(query.cursor.as_deref())?;

@@ -163,6 +163,54 @@ async fn absurd_numbers_are_field_errors() {
     assert_eq!(ship.written().await, before, "nothing was written");
 }
 
+const BAD_DATES: [&str; 8] =
+    ["-0001-01-01", "0000-01-01", "+10000-01-01", "2026-1-3", "1899-12-31", "2200-01-01", "2026-02-30", "03/12/2026"];
+
+#[tokio::test]
+async fn dates_outside_iso_8601_or_the_two_centuries_are_refused() {
+    let ship = aboard().await;
+    let before = ship.written().await;
+    let work_orders = ship.path("/work-orders");
+    for date in BAD_DATES {
+        let response = ship
+            .app
+            .post_json(&work_orders, &json!({ "title": "Oil change", "due_on": date }), Some(&ship.chief))
+            .await;
+        refused(response, &format!("due_on {date}")).await;
+        let list = ship.app.get_as(&format!("{work_orders}?due_before={date}"), &ship.chief).await;
+        assert_eq!(refused(list, &format!("due_before {date}")).await, "validation_failed");
+        let schedules = ship.app.get_as(&ship.path(&format!("/schedules?due_before={date}")), &ship.chief).await;
+        assert_eq!(refused(schedules, &format!("schedules due_before {date}")).await, "validation_failed");
+    }
+    let hours = ship.path(&format!("/equipment/{}/running-hours", ship.equipment));
+    for read_at in ["0001-01-01T00:00:00Z", "2026-12-03 08:00:00Z", "2026-12-03T08:00:00", "2026-12-03"] {
+        let response = ship.app.post_json(&hours, &json!({ "hours": 10, "read_at": read_at }), Some(&ship.chief)).await;
+        refused(response, &format!("read_at {read_at}")).await;
+    }
+    let audit = ship.app.get_as(&ship.path("/audit?from=0001-01-01T00:00:00Z"), &ship.chief).await;
+    assert_eq!(refused(audit, "audit from year 1").await, "validation_failed");
+    assert_eq!(ship.written().await, before, "nothing was written");
+
+    // A deferral waits until a day that has not passed yet.
+    let created = ship
+        .app
+        .post_json(&work_orders, &json!({ "title": "Oil change", "due_on": "2199-12-31" }), Some(&ship.chief))
+        .await;
+    assert_eq!(created.status(), 201, "the last day of the window is a date");
+    let id = created.json::<Value>().await.expect("json")["id"].as_str().expect("id").to_owned();
+    let defer = ship.path(&format!("/work-orders/{id}/defer"));
+    let past = (chrono::Utc::now() - chrono::Duration::days(2)).date_naive().to_string();
+    let response =
+        ship.app.post_json(&defer, &json!({ "reason": "No yard slot", "until": past }), Some(&ship.chief)).await;
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("json");
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("until")), "{body}");
+    let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).date_naive().to_string();
+    let response =
+        ship.app.post_json(&defer, &json!({ "reason": "No yard slot", "until": next_week }), Some(&ship.chief)).await;
+    assert_eq!(response.status(), 200);
+}
+
 #[tokio::test]
 async fn metacharacters_in_filters_and_search_are_literal() {
     let ship = aboard().await;

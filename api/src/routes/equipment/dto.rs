@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::http::dates::DateTimeUtc;
 use crate::http::patch::double_option;
 use crate::validation::Validation;
 
@@ -181,7 +182,7 @@ pub struct RecordRunningHoursRequest {
     #[schema(minimum = 0, maximum = 9_999_999.9)]
     pub hours: f64,
     /// When the meter was read; now when omitted. Not in the future.
-    pub read_at: Option<DateTime<Utc>>,
+    pub read_at: Option<DateTimeUtc>,
     /// The meter was reset or replaced, so this reading may be below the last one.
     #[serde(default)]
     pub is_reset: bool,
@@ -297,7 +298,7 @@ impl RecordRunningHoursRequest {
         v.finish()?;
         Ok(NewReading {
             hours: hours.expect("validated"),
-            read_at: self.read_at.unwrap_or(now),
+            read_at: self.read_at.map_or(now, |t| t.0),
             is_reset: self.is_reset,
             note,
         })

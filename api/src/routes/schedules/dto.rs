@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::http::dates::CalendarDate;
 use crate::http::patch::double_option;
 use crate::routes::work_orders::{PriorityDto, WorkOrderStatusDto, WorkOrderView};
 use crate::validation::Validation;
@@ -160,7 +161,7 @@ pub struct CreateScheduleRequest {
     #[schema(exclusive_minimum = 0, maximum = 100_000)]
     pub every_hours: Option<f64>,
     /// Today when omitted; not in the future.
-    pub last_done_on: Option<NaiveDate>,
+    pub last_done_on: Option<CalendarDate>,
     /// The equipment's current meter reading when omitted.
     #[schema(minimum = 0, maximum = 9_999_999.9)]
     pub last_done_hours: Option<f64>,
@@ -194,7 +195,7 @@ pub struct UpdateScheduleRequest {
     #[schema(exclusive_minimum = 0, maximum = 100_000)]
     pub every_hours: Option<Option<f64>>,
     /// Corrects when the work was last done; not in the future.
-    pub last_done_on: Option<NaiveDate>,
+    pub last_done_on: Option<CalendarDate>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(minimum = 0, maximum = 9_999_999.9)]
     pub last_done_hours: Option<Option<f64>>,
@@ -231,7 +232,7 @@ impl CreateScheduleRequest {
             priority: self.priority.map_or(Priority::Routine, Into::into),
             every_days: self.every_days,
             every_hours,
-            last_done: LastDone { on: self.last_done_on, hours: last_done_hours },
+            last_done: LastDone { on: self.last_done_on.map(|d| d.0), hours: last_done_hours },
             lead_days: self.lead_days,
             lead_hours,
         })
@@ -254,7 +255,7 @@ impl UpdateScheduleRequest {
             priority: self.priority.map(Into::into),
             every_days: self.every_days,
             every_hours,
-            last_done_on: self.last_done_on,
+            last_done_on: self.last_done_on.map(|d| d.0),
             last_done_hours,
             lead_days: self.lead_days,
             lead_hours,

@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
+use crate::http::dates::CalendarDate;
 use crate::http::idempotency::{IdempotencyKey, JsonBody, fingerprint};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
@@ -109,7 +110,7 @@ pub struct ScheduleQuery {
     /// Only active (`true`) or inactive (`false`) schedules.
     active: Option<bool>,
     /// Next due by the calendar on or before this date.
-    due_before: Option<chrono::NaiveDate>,
+    due_before: Option<CalendarDate>,
     /// Words of the title or description; tolerates typos.
     #[param(max_length = 200)]
     q: Option<String>,
@@ -150,7 +151,7 @@ pub async fn list(
     let filter = ScheduleFilter {
         equipment: query.equipment_id.map(EquipmentId::from_uuid),
         active: query.active,
-        due_before: query.due_before,
+        due_before: query.due_before.map(|d| d.0),
         text,
         sort,
     };

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::http::dates::CalendarDate;
 use crate::http::patch::double_option;
 use crate::routes::faults::FaultView;
 use crate::validation::Validation;
@@ -169,7 +170,7 @@ pub struct CreateWorkOrderRequest {
     /// `routine` when omitted.
     pub priority: Option<PriorityDto>,
     pub equipment_id: Option<Uuid>,
-    pub due_on: Option<NaiveDate>,
+    pub due_on: Option<CalendarDate>,
 }
 
 /// Changes to the details of unfinished work (a partial update): omitted fields stay as they
@@ -191,7 +192,7 @@ pub struct UpdateWorkOrderRequest {
     #[serde(default, deserialize_with = "double_option")]
     pub equipment_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "double_option")]
-    pub due_on: Option<Option<NaiveDate>>,
+    pub due_on: Option<Option<CalendarDate>>,
 }
 
 impl UpdateWorkOrderRequest {
@@ -205,7 +206,7 @@ impl UpdateWorkOrderRequest {
             description,
             priority: self.priority.map(Into::into),
             equipment: self.equipment_id.map(|e| e.map(EquipmentId::from_uuid)),
-            due_on: self.due_on,
+            due_on: self.due_on.map(|d| d.map(|d| d.0)),
         })
     }
 }
@@ -220,7 +221,7 @@ pub struct FromFaultRequest {
     )]
     pub title: Option<String>,
     pub priority: Option<PriorityDto>,
-    pub due_on: Option<NaiveDate>,
+    pub due_on: Option<CalendarDate>,
     /// Create it even though another active work order already handles the fault.
     #[serde(default)]
     pub allow_duplicate: bool,
@@ -253,7 +254,7 @@ pub struct DeferWorkOrderRequest {
         max_length = 5000
     )]
     pub reason: String,
-    pub until: Option<NaiveDate>,
+    pub until: Option<CalendarDate>,
 }
 
 /// Why the work is dropped.
@@ -346,7 +347,7 @@ impl CreateWorkOrderRequest {
             kind: self.kind.map_or(WorkOrderKind::Unplanned, Into::into),
             priority: self.priority.map_or(Priority::Routine, Into::into),
             equipment: self.equipment_id.map(EquipmentId::from_uuid),
-            due_on: self.due_on,
+            due_on: self.due_on.map(|d| d.0),
         })
     }
 }
@@ -359,7 +360,7 @@ impl FromFaultRequest {
         Ok(FromFault {
             title,
             priority: self.priority.map(Into::into),
-            due_on: self.due_on,
+            due_on: self.due_on.map(|d| d.0),
             allow_duplicate: self.allow_duplicate,
         })
     }

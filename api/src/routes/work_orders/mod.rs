@@ -23,6 +23,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
+use crate::http::dates::CalendarDate;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
@@ -70,6 +71,7 @@ pub(crate) fn work_order_error(error: WorkOrderError) -> ApiError {
         }
         WorkOrderError::EquipmentNotFound => field("equipment_id", "not_found", error.to_string()),
         WorkOrderError::InvalidHours => field("hours", "out_of_range", error.to_string()),
+        WorkOrderError::DeferredUntilPast => field("until", "out_of_range", error.to_string()),
         WorkOrderError::InvalidTransition { .. } | WorkOrderError::FaultClosed { .. } => {
             ApiError::new(ErrorCode::InvalidStateTransition, error.to_string())
         }
@@ -161,9 +163,9 @@ pub struct WorkOrderQuery {
     schedule_id: Option<Uuid>,
     assignee_id: Option<Uuid>,
     /// Due before this date.
-    due_before: Option<chrono::NaiveDate>,
+    due_before: Option<CalendarDate>,
     /// Due on or after this date.
-    due_after: Option<chrono::NaiveDate>,
+    due_after: Option<CalendarDate>,
     /// Words of the title, description or number; tolerates typos.
     #[param(max_length = 200)]
     q: Option<String>,
@@ -207,8 +209,8 @@ pub async fn list(
         fault: query.fault_id.map(FaultId::from_uuid),
         schedule: query.schedule_id.map(ScheduleId::from_uuid),
         assignee: query.assignee_id.map(UserId::from_uuid),
-        due_before: query.due_before,
-        due_after: query.due_after,
+        due_before: query.due_before.map(|d| d.0),
+        due_after: query.due_after.map(|d| d.0),
         text,
         sort,
     };

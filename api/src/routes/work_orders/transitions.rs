@@ -146,7 +146,7 @@ pub async fn defer(
 ) -> Result<Response, ApiError> {
     let DeferWorkOrderRequest { reason, until } = body.value;
     status_change(ctx, path, expected, key, body.fingerprint, WorkOrderAction::Defer, || {
-        Ok(WorkOrderChange::Defer { reason: required_text("reason", &reason, 5000)?, until })
+        Ok(WorkOrderChange::Defer { reason: required_text("reason", &reason, 5000)?, until: until.map(|d| d.0) })
     })
     .await
 }

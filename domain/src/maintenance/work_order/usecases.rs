@@ -37,6 +37,8 @@ pub enum WorkOrderError {
     StaleVersion { expected: i32, current: i32 },
     #[error("an entry logs more than 0 and at most 24 hours")]
     InvalidHours,
+    #[error("work is deferred until a date that has not passed")]
+    DeferredUntilPast,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -307,6 +309,11 @@ pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + ScheduleRepo + Equ
             "work_order.completed"
         }
         WorkOrderChange::Defer { reason, until } => {
+            // Ship's time may be as far as 12 hours behind UTC: refuse only what is past everywhere.
+            let earliest_today = (now - chrono::Duration::hours(12)).date_naive();
+            if until.is_some_and(|until| until < earliest_today) {
+                return Err(WorkOrderError::DeferredUntilPast);
+            }
             after.status_reason = Some(reason);
             after.deferred_until = until;
             "work_order.deferred"
