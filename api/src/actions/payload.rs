@@ -16,6 +16,8 @@ use crate::error::{ApiError, FieldError};
 pub struct PayloadSchema {
     pub schema: Value,
     pub fields: BTreeSet<String>,
+    /// The fields a payload must have, from every part of a composed schema.
+    pub required: BTreeSet<String>,
 }
 
 /// The payload schema of every action, by name.
@@ -34,9 +36,9 @@ pub fn schemas() -> &'static HashMap<&'static str, PayloadSchema> {
             .map(|d| {
                 let mut schema = serde_json::to_value(&d.schema).unwrap_or_default();
                 inline(&mut schema, &components, 0);
-                let mut fields = BTreeSet::new();
-                collect_fields(&schema, &mut fields);
-                (d.name, PayloadSchema { schema, fields })
+                let (mut fields, mut required) = (BTreeSet::new(), BTreeSet::new());
+                collect_fields(&schema, &mut fields, &mut required);
+                (d.name, PayloadSchema { schema, fields, required })
             })
             .collect()
     })
@@ -63,12 +65,15 @@ fn inline(value: &mut Value, components: &HashMap<String, Value>, depth: usize) 
     }
 }
 
-fn collect_fields(schema: &Value, fields: &mut BTreeSet<String>) {
+/// The properties and the required properties of `schema` and of every part it is composed of.
+fn collect_fields(schema: &Value, fields: &mut BTreeSet<String>, required: &mut BTreeSet<String>) {
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         fields.extend(properties.keys().cloned());
     }
+    let names = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+    required.extend(names.map(str::to_owned));
     for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-        collect_fields(part, fields);
+        collect_fields(part, fields, required);
     }
 }
 

@@ -34,6 +34,29 @@ fn every_payload_schema_is_self_contained_and_knows_its_fields() {
 }
 
 #[test]
+fn required_fields_include_those_of_every_composed_part() {
+    // log_part_usage flattens the consumption body into {part_id, …}: both parts require a field.
+    let required = &schemas()["log_part_usage"].required;
+    assert!(required.contains("part_id") && required.contains("quantity"), "{required:?}");
+    for spec in &ACTIONS {
+        let schema = &schemas()[spec.name];
+        assert!(schema.required.is_subset(&schema.fields), "{}: {:?}", spec.name, schema.required);
+    }
+    // An empty payload is refused for exactly the fields listed as required.
+    for spec in ACTIONS.iter().filter(|a| !schemas()[a.name].required.is_empty()) {
+        let Err(error) = Call::parse(spec.name, serde_json::json!({})) else { continue };
+        let refused: std::collections::BTreeSet<String> = error
+            .problem()
+            .errors
+            .into_iter()
+            .filter(|e| e.code == "required")
+            .filter_map(|e| e.field.strip_prefix("payload.").map(str::to_owned))
+            .collect();
+        assert!(refused.is_subset(&schemas()[spec.name].required), "{}: {refused:?}", spec.name);
+    }
+}
+
+#[test]
 fn an_action_about_a_record_takes_that_records_id() {
     for spec in ACTIONS.iter().filter(|a| a.is_bound()) {
         let field = id_field(spec.entity);

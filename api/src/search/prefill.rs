@@ -27,9 +27,7 @@ pub fn prefill(
             out.insert(field.clone(), value);
         }
     }
-    let required = schema.schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
-    let missing =
-        required.iter().filter_map(Value::as_str).filter(|f| !out.contains_key(*f)).map(str::to_owned).collect();
+    let missing = schema.required.iter().filter(|f| !out.contains_key(f.as_str())).cloned().collect();
     (out, missing)
 }
 

@@ -116,6 +116,12 @@ async fn prefill_resolves_the_demo_yachts_records() {
     assert_eq!(top(&answer)["prefill"]["quantity"], 2.0);
     assert!(top(&answer)["prefill"]["part_id"].is_string());
 
+    // A part the yacht does not have: the composed payload still says what is missing.
+    let answer = demo.search("consume 2 xyzzy").await;
+    assert_eq!(top(&answer)["action"], "log_part_usage");
+    assert_eq!(top(&answer)["prefill"], json!({"quantity": 2.0}));
+    assert_eq!(top(&answer)["missing_fields"], json!(["part_id"]));
+
     let answer = demo.search("log 2.5 hours on WO-2026-0001").await;
     assert_eq!(top(&answer)["action"], "log_work_order_hours");
     let work_order = answer["entities"].as_array().expect("entities").iter().find(|e| e["type"] == "work_order");
