@@ -196,6 +196,12 @@ pub trait YachtRegistry: Send + Sync {
         database: &DatabaseName,
     ) -> impl Future<Output = Result<TenantDatabaseId, StoreError>> + Send;
 
+    /// Forgets a tenant database registered for a yacht that was not created after all.
+    fn unregister_tenant_database(&self, id: TenantDatabaseId) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Whether a yacht already has this IMO number.
+    fn imo_taken(&self, imo: &ImoNumber) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Records a migration outcome: the version reached, or the error.
     fn record_migration(
         &self,
@@ -237,6 +243,13 @@ pub trait TenantProvisioner: Send + Sync {
         server: &ServerKey,
         database: &DatabaseName,
     ) -> impl Future<Output = Result<i64, String>> + Send;
+
+    /// Drops `database` from `server` if it exists (a yacht's database whose yacht was refused).
+    fn drop_database(
+        &self,
+        server: &ServerKey,
+        database: &DatabaseName,
+    ) -> impl Future<Output = Result<(), String>> + Send;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -270,7 +283,13 @@ pub async fn provision_yacht<R: YachtRegistry, P: TenantProvisioner>(
     new: &NewYacht,
     audit: &AuditContext,
 ) -> Result<Yacht, ProvisionError> {
-    let tenant_database = match &new.placement {
+    // Refused before any database is made; the unique index still decides a race.
+    if let Some(imo) = &new.imo_number
+        && registry.imo_taken(imo).await?
+    {
+        return Err(ProvisionError::ImoTaken);
+    }
+    let (tenant_database, created) = match &new.placement {
         Placement::Existing { server, database } => {
             let existing = registry.tenant_database(server, database).await?.ok_or_else(|| {
                 ProvisionError::UnknownTenantDatabase { server: server.clone(), database: database.clone() }
@@ -278,7 +297,7 @@ pub async fn provision_yacht<R: YachtRegistry, P: TenantProvisioner>(
             if existing.migration_status != MigrationStatus::Ok {
                 return Err(ProvisionError::TenantDatabaseNotReady(database.clone()));
             }
-            existing.id
+            (existing.id, None)
         }
         Placement::NewDatabase { server } => {
             if !provisioner.has_server(server) {
@@ -286,16 +305,42 @@ pub async fn provision_yacht<R: YachtRegistry, P: TenantProvisioner>(
             }
             let database = dedicated_database_name(id);
             let registered = registry.register_tenant_database(server, &database).await?;
-            let outcome = provisioner.create_and_migrate(server, &database).await;
-            registry.record_migration(registered, outcome.clone()).await?;
-            outcome.map_err(ProvisionError::Migration)?;
-            registered
+            let created = (registered, server, database);
+            match provisioner.create_and_migrate(created.1, &created.2).await {
+                Ok(version) => registry.record_migration(registered, Ok(version)).await?,
+                Err(cause) => {
+                    discard(registry, provisioner, &created).await;
+                    return Err(ProvisionError::Migration(cause));
+                }
+            }
+            (registered, Some(created))
         }
     };
-    registry.insert_yacht(id, new, tenant_database, audit).await.map_err(|e| match e {
-        InsertYachtError::ImoTaken => ProvisionError::ImoTaken,
-        InsertYachtError::Store(e) => ProvisionError::Store(e),
-    })
+    match registry.insert_yacht(id, new, tenant_database, audit).await {
+        Ok(yacht) => Ok(yacht),
+        Err(error) => {
+            if let Some(created) = &created {
+                discard(registry, provisioner, created).await;
+            }
+            Err(match error {
+                InsertYachtError::ImoTaken => ProvisionError::ImoTaken,
+                InsertYachtError::Store(e) => ProvisionError::Store(e),
+            })
+        }
+    }
+}
+
+/// Removes a database made for a yacht that was then refused, and its registration. Best
+/// effort: should it fail, the registration stays and names the database for an operator.
+async fn discard<R: YachtRegistry, P: TenantProvisioner>(
+    registry: &R,
+    provisioner: &P,
+    (registered, server, database): &(TenantDatabaseId, &ServerKey, DatabaseName),
+) {
+    // Dropped first: a database that exists is always registered.
+    if provisioner.drop_database(server, database).await.is_ok() {
+        let _ = registry.unregister_tenant_database(*registered).await;
+    }
 }
 
 #[cfg(test)]

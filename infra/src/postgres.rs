@@ -83,6 +83,18 @@ pub async fn ensure_database(options: &PgConnectOptions) -> Result<bool, sqlx::E
     }
 }
 
+/// Drops the database named in `options`, if it exists, through the server's maintenance
+/// database; sessions still connected to it are terminated.
+pub async fn drop_database(options: &PgConnectOptions) -> Result<(), sqlx::Error> {
+    let database = options.get_database().unwrap_or_default();
+    let mut conn = PgConnection::connect_with(&options.clone().database(MAINTENANCE_DATABASE)).await?;
+    let dropped = sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(database))))
+        .execute(&mut conn)
+        .await;
+    conn.close().await?;
+    dropped.map(|_| ())
+}
+
 /// Quotes an SQL identifier the way PostgreSQL's `quote_ident` does.
 pub fn quote_ident(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))

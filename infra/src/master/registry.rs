@@ -145,6 +145,23 @@ impl YachtRegistry for PgYachtRegistry {
         Ok(TenantDatabaseId::from_uuid(id))
     }
 
+    async fn unregister_tenant_database(&self, id: TenantDatabaseId) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM tenant_databases WHERE id = $1")
+            .bind(id.as_uuid())
+            .execute(&self.pool)
+            .bounded()
+            .await
+            .map(|_| ())
+    }
+
+    async fn imo_taken(&self, imo: &ImoNumber) -> Result<bool, StoreError> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM yachts WHERE imo_number = $1)")
+            .bind(imo.as_str())
+            .fetch_one(&self.pool)
+            .bounded()
+            .await
+    }
+
     async fn record_migration(&self, id: TenantDatabaseId, outcome: Result<i64, String>) -> Result<(), StoreError> {
         crate::migrate::record_outcome(&self.pool, id.as_uuid(), &outcome).bounded().await
     }
@@ -274,5 +291,13 @@ impl TenantProvisioner for PgTenantProvisioner {
             .ok_or_else(|| format!("server {server} is not configured"))?;
         ensure_database(&options).await.map_err(|e| error_chain(&e))?;
         migrate_tenant_database(&options).await.map_err(|e| error_chain(&e))
+    }
+
+    async fn drop_database(&self, server: &ServerKey, database: &DatabaseName) -> Result<(), String> {
+        let options = self
+            .servers
+            .database_options(server, database)
+            .ok_or_else(|| format!("server {server} is not configured"))?;
+        crate::postgres::drop_database(&options).await.map_err(|e| error_chain(&e))
     }
 }
