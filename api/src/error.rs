@@ -62,6 +62,8 @@ error_codes! {
     ValidationFailed = ("validation_failed", UNPROCESSABLE_ENTITY, "Validation failed"),
     /// The body's media type is not accepted by this operation.
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+    /// The request target (path and query) is longer than the server reads.
+    UriTooLong = ("uri_too_long", URI_TOO_LONG, "URI too long"),
     /// The body is larger than the configured limit.
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "Payload too large"),
     /// No bearer token, or one that is malformed, forged, expired or for a disabled account.

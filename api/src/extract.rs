@@ -167,11 +167,12 @@ impl FromRequestParts<AppState> for TenantCtx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = token_user(parts, state).await?;
         let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| no_such_yacht())?;
-        // An id that is not even a UUID cannot exist: the same 404 as a yacht of someone else.
-        let yacht: YachtId = params
+        crate::http::path::check_ids(&params)?;
+        let yacht = params
             .iter()
             .find(|(name, _)| *name == "yacht_id")
-            .and_then(|(_, value)| value.parse().ok())
+            .and_then(|(_, value)| crate::http::path::strict_uuid(value))
+            .map(YachtId::from_uuid)
             .ok_or_else(no_such_yacht)?;
         // The account's state and the membership in one read of the master database, or none
         // while nothing has changed since the last.

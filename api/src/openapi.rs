@@ -100,6 +100,12 @@ fn with_query(_: &str, operation: &Operation) -> bool {
         .is_some_and(|p| p.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)))
 }
 
+fn with_path_id(_: &str, operation: &Operation) -> bool {
+    operation.parameters.as_ref().is_some_and(|p| {
+        p.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path && p.name.ends_with("_id")))
+    })
+}
+
 fn with_cursor(_: &str, operation: &Operation) -> bool {
     operation.parameters.as_ref().is_some_and(|p| {
         p.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query && p.name == "cursor"))
@@ -107,7 +113,7 @@ fn with_cursor(_: &str, operation: &Operation) -> bool {
 }
 
 /// Responses shared by many operations; an operation that documents a status itself keeps its own.
-const SHARED: [Shared; 15] = [
+const SHARED: [Shared; 17] = [
     Shared {
         status: "500",
         name: "InternalError",
@@ -118,6 +124,12 @@ const SHARED: [Shared; 15] = [
         status: "503",
         name: "Unavailable",
         description: "A dependency is unavailable or the request hit the server's deadline (`timeout`); retry after `Retry-After` seconds.",
+        applies: always,
+    },
+    Shared {
+        status: "414",
+        name: "UriTooLong",
+        description: "`uri_too_long`: the path and query are longer than 8 KiB.",
         applies: always,
     },
     Shared {
@@ -183,20 +195,26 @@ const SHARED: [Shared; 15] = [
     Shared {
         status: "422",
         name: "InvalidBody",
-        description: "`invalid_body` (wrong shape or types) or `validation_failed` (see `errors`).",
+        description: "`invalid_body` (wrong shape or types) or `validation_failed` (see `errors`; also a path id that is not a hyphenated UUID).",
         applies: with_body,
     },
     Shared {
         status: "422",
         name: "InvalidPageQuery",
-        description: "`validation_failed`: a query parameter (see `errors`); `invalid_cursor`: `cursor` is not a `next_cursor` this list returned for the same filters and sort.",
+        description: "`validation_failed`: a query parameter or a path id that is not a hyphenated UUID (see `errors`); `invalid_cursor`: `cursor` is not a `next_cursor` this list returned for the same filters and sort.",
         applies: with_cursor,
     },
     Shared {
         status: "422",
         name: "InvalidQuery",
-        description: "`validation_failed`: a query parameter (see `errors`).",
+        description: "`validation_failed`: a query parameter or a path id that is not a hyphenated UUID (see `errors`).",
         applies: with_query,
+    },
+    Shared {
+        status: "422",
+        name: "InvalidPathId",
+        description: "`validation_failed`: a path id is not a hyphenated UUID (see `errors`).",
+        applies: with_path_id,
     },
 ];
 

@@ -2,6 +2,7 @@
 //! notes and running hours.
 
 use pms_domain::ids::EquipmentId;
+use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::equipment::{Equipment, EquipmentError, EquipmentRepo as _, set_equipment_status};
 use pms_domain::maintenance::fault::{FaultFilter, FaultRepo as _, FaultStatus};
 use pms_domain::maintenance::notes::{Subject, add_note};
@@ -121,8 +122,9 @@ pub async fn add_equipment_note(x: &mut Exec<'_>, p: EquipmentNote) -> Result<No
 
 pub async fn set_status(x: &mut Exec<'_>, p: EquipmentStatus) -> Result<EquipmentView, ApiError> {
     let id = EquipmentId::from_uuid(p.equipment_id);
-    let updated =
-        set_equipment_status(x.tx, &x.actor, id, None, p.status.status.into(), x.now).await.map_err(equipment_error)?;
+    let updated = set_equipment_status(x.tx, &x.actor, id, ExpectedVersion::ANY, p.status.status.into(), x.now)
+        .await
+        .map_err(equipment_error)?;
     Ok(EquipmentView::from(&updated))
 }
 

@@ -1,6 +1,7 @@
 //! `fix_something`: faults, from report to diagnosis and closure.
 
 use pms_domain::ids::{EquipmentId, FaultId};
+use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::fault::{
     Fault, FaultChange, FaultCode, FaultError, FaultFilter, FaultRepo as _, FaultStatus, change_fault, report_fault,
 };
@@ -91,7 +92,7 @@ pub async fn report(x: &mut Exec<'_>, p: ReportFaultRequest) -> Result<FaultView
 }
 
 async fn change(x: &mut Exec<'_>, fault: FaultId, change: FaultChange) -> Result<FaultView, ApiError> {
-    let fault = change_fault(x.tx, &x.actor, fault, None, change, x.now).await.map_err(fault_error)?;
+    let fault = change_fault(x.tx, &x.actor, fault, ExpectedVersion::ANY, change, x.now).await.map_err(fault_error)?;
     Ok(FaultView::from(&fault))
 }
 

@@ -1,6 +1,7 @@
 //! `do_maintenance`: a work order's life, from creation to completion.
 
 use pms_domain::ids::{ChecklistItemId, PartId, WorkOrderId};
+use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::notes::{Subject, add_note};
 use pms_domain::maintenance::part::{Quantity, StockChange, change_stock};
 use pms_domain::maintenance::work_order::{
@@ -111,7 +112,8 @@ pub async fn view(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<WorkOrderView, Ap
 
 async fn change(x: &mut Exec<'_>, id: Uuid, change: WorkOrderChange) -> Result<WorkOrderView, ApiError> {
     let id = WorkOrderId::from_uuid(id);
-    let changed = change_work_order(x.tx, &x.actor, id, None, change, x.now).await.map_err(work_order_error)?;
+    let changed =
+        change_work_order(x.tx, &x.actor, id, ExpectedVersion::ANY, change, x.now).await.map_err(work_order_error)?;
     Ok(WorkOrderView::from(&changed))
 }
 
@@ -141,7 +143,8 @@ pub async fn reopen(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<WorkOrderView, 
 pub async fn assign(x: &mut Exec<'_>, p: AssignWorkOrder) -> Result<WorkOrderView, ApiError> {
     let assignee = active_member(x.state, x.ctx, p.assignee.assignee_id).await?;
     let id = WorkOrderId::from_uuid(p.work_order_id);
-    let updated = assign_work_order(x.tx, &x.actor, id, None, assignee, x.now).await.map_err(work_order_error)?;
+    let updated =
+        assign_work_order(x.tx, &x.actor, id, ExpectedVersion::ANY, assignee, x.now).await.map_err(work_order_error)?;
     Ok(WorkOrderView::from(&updated))
 }
 

@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use chrono::{Duration, Utc};
 use pms_domain::ids::{EquipmentId, WorkOrderId};
 use pms_domain::maintenance::Actor;
+use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::equipment::{
     Criticality, EquipmentCode, EquipmentDetails, EquipmentFilter, EquipmentRepo as _, Hours, NewEquipment, NewReading,
     create_equipment, record_running_hours,
@@ -196,9 +197,9 @@ async fn seed_faults(
         now,
     )
     .await?;
-    change_fault(tx, chief, oil.id, None, FaultChange::Acknowledge, now).await?;
+    change_fault(tx, chief, oil.id, ExpectedVersion::ANY, FaultChange::Acknowledge, now).await?;
     let (repair, _) = create_work_order_from_fault(tx, chief, oil.id, FromFault::default(), now).await?;
-    change_work_order(tx, chief, repair.id, None, WorkOrderChange::Start, now).await?;
+    change_work_order(tx, chief, repair.id, ExpectedVersion::ANY, WorkOrderChange::Start, now).await?;
     for step in ["Check oil level and grade", "Replace oil pressure sender", "Test run at 1,400 rpm"] {
         add_checklist_item(tx, chief, repair.id, step.to_owned()).await?;
     }
@@ -217,7 +218,7 @@ async fn seed_faults(
         tx,
         chief,
         permeate.id,
-        None,
+        ExpectedVersion::ANY,
         FaultChange::Resolve { resolution: "Membranes flushed and pre-filters changed.".to_owned() },
         now,
     )
@@ -229,7 +230,7 @@ async fn seed_faults(
         tx,
         chief,
         fin.id,
-        None,
+        ExpectedVersion::ANY,
         FaultChange::MarkFalseAlarm { reason: "Chafed sensor cable; re-terminated.".to_owned() },
         now,
     )
@@ -273,12 +274,12 @@ async fn seed_work_orders(
         now,
     )
     .await?;
-    change_work_order(tx, chief, serviced.id, None, WorkOrderChange::Start, now).await?;
+    change_work_order(tx, chief, serviced.id, ExpectedVersion::ANY, WorkOrderChange::Start, now).await?;
     change_work_order(
         tx,
         chief,
         serviced.id,
-        None,
+        ExpectedVersion::ANY,
         WorkOrderChange::Complete { notes: "HP pump oil changed, valves checked.".to_owned() },
         now,
     )
@@ -295,7 +296,7 @@ async fn seed_work_orders(
         tx,
         chief,
         bilge.id,
-        None,
+        ExpectedVersion::ANY,
         WorkOrderChange::Defer { reason: "Awaiting yard period".to_owned(), until },
         now,
     )
@@ -311,7 +312,7 @@ async fn seed_work_orders(
         tx,
         chief,
         davit.id,
-        None,
+        ExpectedVersion::ANY,
         WorkOrderChange::Cancel { reason: "Crane replaced under warranty".to_owned() },
         now,
     )

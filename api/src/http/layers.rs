@@ -1,5 +1,5 @@
 //! Assembles the middleware stack around the routes, outermost first:
-//! request context → CORS → problem+json safety net → rate limits → panic catcher → deadline →
+//! request context → response headers (and the URI length) → CORS → problem+json safety net → rate limits → panic catcher → deadline →
 //! body limit → the handler, as a task that runs to completion.
 
 use std::sync::Arc;
@@ -40,7 +40,7 @@ where
         Some(cors) => router.layer(cors),
         None => router,
     };
-    router.layer(from_fn(request_context))
+    router.layer(from_fn(super::headers::response_headers)).layer(from_fn(request_context))
 }
 
 fn cors_layer(origins: &CorsOrigins) -> Option<CorsLayer> {

@@ -4,6 +4,7 @@
 mod complete;
 pub mod cursor;
 pub mod dates;
+pub mod headers;
 pub mod idempotency;
 pub mod json;
 pub mod layers;

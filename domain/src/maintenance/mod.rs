@@ -47,6 +47,32 @@ mod fake;
 use crate::identity::Role;
 use crate::ids::UserId;
 
+/// The versions a conditional write accepts (`If-Match`): any, or one of those listed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExpectedVersion(Option<Vec<i32>>);
+
+impl ExpectedVersion {
+    /// No precondition.
+    pub const ANY: Self = Self(None);
+
+    pub fn one(version: i32) -> Self {
+        Self(Some(vec![version]))
+    }
+
+    /// Any of `versions` (none, when the list is empty).
+    pub fn any_of(versions: Vec<i32>) -> Self {
+        Self(Some(versions))
+    }
+
+    /// `Err` with the first version expected (0 for none) when `current` is not admitted.
+    pub fn check(&self, current: i32) -> Result<(), i32> {
+        match &self.0 {
+            Some(versions) if !versions.contains(&current) => Err(versions.first().copied().unwrap_or(0)),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Who is acting, with what role, on behalf of which request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

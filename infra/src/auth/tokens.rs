@@ -18,8 +18,9 @@ pub const ISSUER: &str = "pipeline-core";
 pub const AUDIENCE: &str = "pipeline-core";
 /// The audience Supabase Auth puts in user tokens.
 const SUPABASE_AUDIENCE: &str = "authenticated";
-/// Clock skew tolerated between servers.
-const LEEWAY_SECS: u64 = 30;
+/// Clock skew tolerated between servers: a few seconds, so an expired token stops working at
+/// once rather than up to half a minute later.
+const LEEWAY_SECS: u64 = 5;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct AccessClaims {

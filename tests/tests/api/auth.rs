@@ -214,6 +214,7 @@ async fn forged_expired_and_misaddressed_tokens_are_refused_with_401() {
     let cases = [
         ("bad signature", sign(&hs256, &claims(json!({})), "another-secret-that-is-long-enough-0000")),
         ("expired", sign(&hs256, &claims(json!({"exp": now - 3600})), TEST_JWT_SECRET)),
+        ("expired 20 s ago", sign(&hs256, &claims(json!({"exp": now - 20})), TEST_JWT_SECRET)),
         ("missing exp", sign(&hs256, &claims(json!({"exp": null})), TEST_JWT_SECRET)),
         ("wrong audience", sign(&hs256, &claims(json!({"aud": "authenticated"})), TEST_JWT_SECRET)),
         ("wrong issuer", sign(&hs256, &claims(json!({"iss": "evil"})), TEST_JWT_SECRET)),

@@ -53,10 +53,15 @@ async fn a_chief_engineer_registers_reads_and_updates_equipment() {
     assert_eq!((status, body["code"].as_str()), (412, Some("precondition_failed")));
     let (status, _) = problem(patch("garbage", json!({"name": "x"})).await).await;
     assert_eq!(status, 412);
+    // RFC 9110: If-Match compares strongly, so a weak tag never matches; a list matches any.
+    let (status, _) = problem(patch("W/\"2\"", json!({"name": "Weak write"})).await).await;
+    assert_eq!(status, 412, "a weak entity tag matches no version");
+    let listed = patch("\"1\", \"2\"", json!({"model": "16V 4000 M93L"})).await;
+    assert_eq!(listed.status(), 200, "a list holding the current version matches");
     let now: Value = app.get_as(&location, &chief).await.json().await.expect("json");
     assert_eq!(
         (now["name"].as_str(), now["version"].as_i64()),
-        (Some("Port main engine"), Some(2)),
+        (Some("Port main engine"), Some(3)),
         "refused writes change nothing"
     );
 }

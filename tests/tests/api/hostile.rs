@@ -247,19 +247,34 @@ async fn metacharacters_in_filters_and_search_are_literal() {
 async fn huge_query_strings_and_traversing_paths_are_refused() {
     let ship = aboard().await;
     let long = "x".repeat(50_000);
-    let response = ship.app.get_as(&ship.path(&format!("/equipment?q={long}")), &ship.chief).await;
-    assert_eq!(refused(response, "huge q").await, "validation_failed");
-    // Parameters a route does not define are ignored, however long.
-    let response = ship.app.get_as(&ship.path(&format!("/equipment?{long}=1")), &ship.chief).await;
+    for target in [format!("/equipment?q={long}"), format!("/equipment?{long}=1")] {
+        let response = ship.app.get_as(&ship.path(&target), &ship.chief).await;
+        assert_eq!(response.status(), 414);
+        assert_eq!(refused(response, "a 50 kB request target").await, "uri_too_long");
+    }
+    let response = ship.app.get_as(&ship.path(&format!("/equipment?q={}", "x".repeat(300))), &ship.chief).await;
+    assert_eq!(refused(response, "long q").await, "validation_failed");
+    // Parameters a route does not define are ignored.
+    let response = ship.app.get_as(&ship.path(&format!("/equipment?{}=1", "x".repeat(1000))), &ship.chief).await;
     assert_eq!(response.status(), 200);
-    for path in [
-        format!("/v1/yachts/{}/equipment/..%2F..%2Fadmin%2Fyachts", ship.yacht.id),
-        format!("/v1/yachts/{}/equipment/%2e%2e", ship.yacht.id),
-        format!("/v1/yachts/..%2F{}/equipment", ship.yacht.id),
-        format!("/v1/yachts/{}/work-orders/1%20OR%201=1", ship.yacht.id),
-        format!("/v1/yachts/{}/parts/{}%00", ship.yacht.id, ship.part),
+    // A path id that is not a UUID names nothing: 422 on that segment.
+    for (path, field) in [
+        (format!("/v1/yachts/{}/equipment/..%2F..%2Fadmin%2Fyachts", ship.yacht.id), "equipment_id"),
+        (format!("/v1/yachts/..%2F{}/equipment", ship.yacht.id), "yacht_id"),
+        (format!("/v1/yachts/{}/work-orders/1%20OR%201=1", ship.yacht.id), "work_order_id"),
+        (format!("/v1/yachts/{}/parts/{}%00", ship.yacht.id, ship.part), "part_id"),
+        (format!("/v1/yachts/{}/parts/{}", ship.yacht.id, ship.part.replace('-', "")), "part_id"),
+        (format!("/v1/yachts/{}/parts/%7B{}%7D", ship.yacht.id, ship.part), "part_id"),
+        (format!("/v1/yachts/{}/parts/urn:uuid:{}", ship.yacht.id, ship.part), "part_id"),
     ] {
         let response = ship.app.get_as(&path, &ship.chief).await;
-        assert_eq!(refused(response, &path).await, "not_found", "{path}");
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.expect("json");
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some(field)), "{path}: {body}");
     }
+    // Dot segments are resolved before routing: this one names the yacht itself, no route.
+    let dots = ship.app.get_as(&format!("/v1/yachts/{}/equipment/%2e%2e", ship.yacht.id), &ship.chief).await;
+    assert_eq!(refused(dots, "dot segments").await, "not_found");
+    let canonical = ship.app.get_as(&ship.path(&format!("/parts/{}", ship.part.to_uppercase())), &ship.chief).await;
+    assert_eq!(canonical.status(), 200, "hex digits in either case");
 }

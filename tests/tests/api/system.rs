@@ -138,3 +138,31 @@ async fn swagger_ui_is_served_from_the_binary_without_internet() {
     let initializer = app.get("/docs/swagger-initializer.js").await.text().await.expect("js");
     assert!(initializer.contains("/openapi.json"), "Swagger UI loads our spec: {initializer}");
 }
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_tokens_are_never_cached() {
+    let app = spawn_app().await;
+    let header = |response: &reqwest::Response, name: &str| {
+        response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    };
+    let docs = app.get("/docs/").await;
+    assert_eq!(docs.status(), 200);
+    let policy = header(&docs, "content-security-policy");
+    assert!(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"), "{policy}");
+    for response in [docs, app.get("/health").await, app.get("/no/such/route").await] {
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+        assert_eq!(header(&response, "referrer-policy"), "no-referrer");
+        assert!(!header(&response, "content-security-policy").is_empty());
+    }
+    assert!(header(&app.get("/health").await, "content-security-policy").starts_with("default-src 'none'"));
+
+    let yacht = app.yacht_with_captain("M/Y Aurora").await;
+    let login = serde_json::json!({"email": yacht.captain_email, "password": pms_tests::TEST_PASSWORD});
+    let signed_in = app.post_json("/v1/auth/login", &login, None).await;
+    assert_eq!(signed_in.status(), 200);
+    assert_eq!(header(&signed_in, "cache-control"), "no-store");
+    let tokens: Value = signed_in.json().await.expect("json");
+    let refreshed =
+        app.post_json("/v1/auth/refresh", &serde_json::json!({"refresh_token": tokens["refresh_token"]}), None).await;
+    assert_eq!((refreshed.status().as_u16(), header(&refreshed, "cache-control")), (200, "no-store".to_owned()));
+}

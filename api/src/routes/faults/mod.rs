@@ -8,6 +8,7 @@ use axum::http::{Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 pub use dto::*;
 use pms_domain::ids::{EquipmentId, FaultId};
+use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::fault::{
     FaultChange, FaultCode, FaultError, FaultFilter, FaultRepo as _, FaultSeverity, FaultStatus, change_fault,
     edit_fault, report_fault, require_handle,
@@ -196,7 +197,7 @@ pub async fn update(
 async fn transition(
     ctx: TenantCtx,
     path: FaultPath,
-    expected: Option<i32>,
+    expected: ExpectedVersion,
     key: IdempotencyKey,
     request_fingerprint: [u8; 32],
     change: impl FnOnce() -> Result<FaultChange, ApiError>,

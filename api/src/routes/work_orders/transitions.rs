@@ -6,6 +6,7 @@ use axum::response::Response;
 use pms_domain::directory::Directory as _;
 use pms_domain::identity::MembershipStatus;
 use pms_domain::ids::{UserId, WorkOrderId};
+use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::work_order::{
     WorkOrderAction, WorkOrderChange, assign_work_order, change_work_order, require_assign,
 };
@@ -44,7 +45,7 @@ pub(crate) async fn active_member(
 async fn status_change(
     ctx: TenantCtx,
     path: WorkOrderPath,
-    expected: Option<i32>,
+    expected: ExpectedVersion,
     key: IdempotencyKey,
     request_fingerprint: [u8; 32],
     action: WorkOrderAction,

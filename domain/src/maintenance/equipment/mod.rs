@@ -9,6 +9,7 @@ use super::paging::{Page, PageRequest};
 use super::{Actor, Denied};
 use crate::auth::Timestamp;
 use crate::ids::{EquipmentId, ReadingId, UserId};
+use crate::maintenance::ExpectedVersion;
 use crate::store::StoreError;
 
 /// A piece of equipment.
@@ -256,15 +257,13 @@ pub async fn create_equipment<T: EquipmentRepo + AuditLog>(
 async fn load_for_change<T: EquipmentRepo>(
     tx: &mut T,
     id: EquipmentId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
 ) -> Result<Equipment, EquipmentError> {
     let current = tx.equipment_for_update(id).await?.ok_or(EquipmentError::NotFound)?;
-    match expected_version {
-        Some(expected) if expected != current.version => {
-            Err(EquipmentError::StaleVersion { expected, current: current.version })
-        }
-        _ if current.status == EquipmentStatus::Decommissioned => Err(EquipmentError::Decommissioned),
-        _ => Ok(current),
+    match expected_version.check(current.version) {
+        Err(expected) => Err(EquipmentError::StaleVersion { expected, current: current.version }),
+        Ok(()) if current.status == EquipmentStatus::Decommissioned => Err(EquipmentError::Decommissioned),
+        Ok(()) => Ok(current),
     }
 }
 
@@ -295,7 +294,7 @@ pub async fn update_equipment<T: EquipmentRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     id: EquipmentId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
     changes: EquipmentChanges,
     now: Timestamp,
 ) -> Result<Equipment, EquipmentError> {
@@ -331,7 +330,7 @@ pub async fn set_equipment_status<T: EquipmentRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     id: EquipmentId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
     status: EquipmentStatus,
     now: Timestamp,
 ) -> Result<Equipment, EquipmentError> {
@@ -366,7 +365,7 @@ pub async fn record_running_hours<T: EquipmentRepo + AuditLog>(
     if reading.read_at > now + chrono::Duration::minutes(5) {
         return Err(EquipmentError::ReadingInFuture);
     }
-    let before = load_for_change(tx, id, None).await?;
+    let before = load_for_change(tx, id, ExpectedVersion::ANY).await?;
     if let Some((last, last_at)) = before.running_hours
         && !reading.is_reset
     {

@@ -2,6 +2,7 @@ use chrono::TimeZone as _;
 
 use super::*;
 use crate::identity::Role;
+use crate::maintenance::ExpectedVersion;
 use crate::maintenance::fake::FakeTx;
 use crate::testkit::block_on;
 
@@ -76,7 +77,7 @@ fn equipment_cannot_be_moved_under_itself_or_its_components() {
     let engineer = actor(Role::Engineer);
     for parent in [engine.id, turbo.id] {
         let changes = EquipmentChanges { parent: Some(Some(parent)), ..EquipmentChanges::default() };
-        let result = block_on(update_equipment(&mut tx, &engineer, engine.id, None, changes, at(9)));
+        let result = block_on(update_equipment(&mut tx, &engineer, engine.id, ExpectedVersion::ANY, changes, at(9)));
         assert!(matches!(result, Err(EquipmentError::ParentCycle)), "{parent}");
     }
 }
@@ -91,14 +92,28 @@ fn updates_bump_the_version_and_refuse_a_stale_one() {
         system: Some(None),
         ..EquipmentChanges::default()
     };
-    let renamed = block_on(update_equipment(&mut tx, &engineer, engine.id, Some(1), rename("Port main engine"), at(9)))
-        .expect("updated");
+    let renamed = block_on(update_equipment(
+        &mut tx,
+        &engineer,
+        engine.id,
+        ExpectedVersion::one(1),
+        rename("Port main engine"),
+        at(9),
+    ))
+    .expect("updated");
     assert_eq!((renamed.version, renamed.updated_at), (2, at(9)));
-    let stale = block_on(update_equipment(&mut tx, &engineer, engine.id, Some(1), rename("Again"), at(10)));
+    let stale =
+        block_on(update_equipment(&mut tx, &engineer, engine.id, ExpectedVersion::one(1), rename("Again"), at(10)));
     assert!(matches!(stale, Err(EquipmentError::StaleVersion { expected: 1, current: 2 })));
-    let unchanged =
-        block_on(update_equipment(&mut tx, &engineer, engine.id, Some(2), rename("Port main engine"), at(10)))
-            .expect("no-op");
+    let unchanged = block_on(update_equipment(
+        &mut tx,
+        &engineer,
+        engine.id,
+        ExpectedVersion::one(2),
+        rename("Port main engine"),
+        at(10),
+    ))
+    .expect("no-op");
     assert_eq!(unchanged.version, 2, "a change that changes nothing is not a new version");
     assert_eq!(tx.audit.len(), 2);
 }
@@ -108,10 +123,17 @@ fn decommissioned_equipment_is_frozen() {
     let mut tx = FakeTx::default();
     let pump = create(&mut tx, "BP-1", None);
     let engineer = actor(Role::Engineer);
-    block_on(set_equipment_status(&mut tx, &engineer, pump.id, None, EquipmentStatus::Decommissioned, at(9)))
-        .expect("decommissioned");
+    block_on(set_equipment_status(
+        &mut tx,
+        &engineer,
+        pump.id,
+        ExpectedVersion::ANY,
+        EquipmentStatus::Decommissioned,
+        at(9),
+    ))
+    .expect("decommissioned");
     for status in [EquipmentStatus::Operational, EquipmentStatus::Failed] {
-        let result = block_on(set_equipment_status(&mut tx, &engineer, pump.id, None, status, at(10)));
+        let result = block_on(set_equipment_status(&mut tx, &engineer, pump.id, ExpectedVersion::ANY, status, at(10)));
         assert!(matches!(result, Err(EquipmentError::Decommissioned)), "{status}");
     }
     let result = block_on(record_running_hours(&mut tx, &engineer, pump.id, reading(10.0, 10, false), at(11)));

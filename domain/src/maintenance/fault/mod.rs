@@ -12,6 +12,7 @@ use super::paging::{Page, PageRequest};
 use super::{Actor, Denied};
 use crate::auth::Timestamp;
 use crate::ids::{EquipmentId, FaultId, UserId, WorkOrderId};
+use crate::maintenance::ExpectedVersion;
 use crate::store::StoreError;
 
 text_enum!(
@@ -269,15 +270,13 @@ pub async fn change_fault<T: FaultRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     id: FaultId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
     change: FaultChange,
     now: Timestamp,
 ) -> Result<Fault, FaultError> {
     require_handle(actor)?;
     let before = tx.fault_for_update(id).await?.ok_or(FaultError::NotFound)?;
-    if let Some(expected) = expected_version
-        && expected != before.version
-    {
+    if let Err(expected) = expected_version.check(before.version) {
         return Err(FaultError::StaleVersion { expected, current: before.version });
     }
     let audit_action = match change.action() {
@@ -308,16 +307,14 @@ pub async fn edit_fault<T: FaultRepo + EquipmentRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     id: FaultId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
     edits: FaultEdits,
     now: Timestamp,
 ) -> Result<Fault, FaultError> {
     let before = tx.fault_for_update(id).await?.ok_or(FaultError::NotFound)?;
     let own_open_report = before.reported_by == actor.user && before.status == FaultStatus::Open;
     actor.require(actor.is_technical() || own_open_report, "edit this fault")?;
-    if let Some(expected) = expected_version
-        && expected != before.version
-    {
+    if let Err(expected) = expected_version.check(before.version) {
         return Err(FaultError::StaleVersion { expected, current: before.version });
     }
     if !before.status.is_active() {

@@ -2,6 +2,7 @@ use chrono::TimeZone as _;
 
 use super::*;
 use crate::identity::Role;
+use crate::maintenance::ExpectedVersion;
 use crate::maintenance::equipment::{Criticality, EquipmentCode, EquipmentDetails, NewEquipment, create_equipment};
 use crate::maintenance::fake::FakeTx;
 use crate::testkit::block_on;
@@ -62,7 +63,7 @@ fn handling_a_fault_follows_the_lifecycle_and_is_audited() {
     let fault = block_on(report_fault(&mut tx, &actor(Role::Crew), new_fault(None), at(8))).expect("reported");
     let chief = actor(Role::ChiefEngineer);
     let change = |tx: &mut FakeTx, change: FaultChange, hour: u32| {
-        block_on(change_fault(tx, &chief, fault.id, None, change, at(hour)))
+        block_on(change_fault(tx, &chief, fault.id, ExpectedVersion::ANY, change, at(hour)))
     };
 
     let acknowledged = change(&mut tx, FaultChange::Acknowledge, 9).expect("acknowledged");
@@ -101,7 +102,14 @@ fn crew_may_report_but_not_handle_faults() {
     let mut tx = FakeTx::default();
     let fault = block_on(report_fault(&mut tx, &actor(Role::Crew), new_fault(None), at(8))).expect("reported");
     for role in Role::ALL {
-        let result = block_on(change_fault(&mut tx, &actor(role), fault.id, None, FaultChange::Acknowledge, at(9)));
+        let result = block_on(change_fault(
+            &mut tx,
+            &actor(role),
+            fault.id,
+            ExpectedVersion::ANY,
+            FaultChange::Acknowledge,
+            at(9),
+        ));
         let allowed = role.is_engineer() || role.is_hod();
         assert!(matches!(result, Err(FaultError::Denied(_))) != allowed, "{role}");
         if let Ok(acknowledged) = result {
@@ -115,8 +123,14 @@ fn crew_may_report_but_not_handle_faults() {
 fn a_stale_version_is_refused() {
     let mut tx = FakeTx::default();
     let fault = block_on(report_fault(&mut tx, &actor(Role::Crew), new_fault(None), at(8))).expect("reported");
-    let result =
-        block_on(change_fault(&mut tx, &actor(Role::Engineer), fault.id, Some(7), FaultChange::Acknowledge, at(9)));
+    let result = block_on(change_fault(
+        &mut tx,
+        &actor(Role::Engineer),
+        fault.id,
+        ExpectedVersion::one(7),
+        FaultChange::Acknowledge,
+        at(9),
+    ));
     assert!(matches!(result, Err(FaultError::StaleVersion { expected: 7, current: 1 })));
 }
 
@@ -132,30 +146,36 @@ fn the_reporter_edits_an_open_fault_and_engineers_any_active_one() {
         code: Some(None),
         ..FaultEdits::default()
     };
-    let edited = block_on(edit_fault(&mut tx, &reporter, fault.id, Some(1), edits, at(9))).expect("edited");
+    let edited =
+        block_on(edit_fault(&mut tx, &reporter, fault.id, ExpectedVersion::one(1), edits, at(9))).expect("edited");
     assert_eq!(
         (edited.title.as_str(), edited.equipment, edited.code.as_ref(), edited.version),
         ("Low oil pressure, port main", Some(engine), None, 2)
     );
     assert_eq!(tx.audit.last().map(|a| a.0.as_str()), Some("fault.edited"));
 
-    let other_crew = block_on(edit_fault(&mut tx, &actor(Role::Crew), fault.id, None, FaultEdits::default(), at(9)));
+    let other_crew =
+        block_on(edit_fault(&mut tx, &actor(Role::Crew), fault.id, ExpectedVersion::ANY, FaultEdits::default(), at(9)));
     assert!(matches!(other_crew, Err(FaultError::Denied(_))), "someone else's report");
-    let stale = block_on(edit_fault(&mut tx, &reporter, fault.id, Some(1), FaultEdits::default(), at(9)));
+    let stale =
+        block_on(edit_fault(&mut tx, &reporter, fault.id, ExpectedVersion::one(1), FaultEdits::default(), at(9)));
     assert!(matches!(stale, Err(FaultError::StaleVersion { expected: 1, current: 2 })));
     let missing = FaultEdits { equipment: Some(Some(EquipmentId::generate())), ..FaultEdits::default() };
-    let refused = block_on(edit_fault(&mut tx, &reporter, fault.id, None, missing, at(9)));
+    let refused = block_on(edit_fault(&mut tx, &reporter, fault.id, ExpectedVersion::ANY, missing, at(9)));
     assert!(matches!(refused, Err(FaultError::EquipmentNotFound)));
 
     let engineer = actor(Role::Engineer);
-    block_on(change_fault(&mut tx, &engineer, fault.id, None, FaultChange::Acknowledge, at(10))).expect("acknowledged");
-    let by_reporter = block_on(edit_fault(&mut tx, &reporter, fault.id, None, FaultEdits::default(), at(10)));
+    block_on(change_fault(&mut tx, &engineer, fault.id, ExpectedVersion::ANY, FaultChange::Acknowledge, at(10)))
+        .expect("acknowledged");
+    let by_reporter =
+        block_on(edit_fault(&mut tx, &reporter, fault.id, ExpectedVersion::ANY, FaultEdits::default(), at(10)));
     assert!(matches!(by_reporter, Err(FaultError::Denied(_))), "no longer open");
     let severity = FaultEdits { severity: Some(FaultSeverity::Critical), ..FaultEdits::default() };
-    assert!(block_on(edit_fault(&mut tx, &engineer, fault.id, None, severity, at(10))).is_ok());
+    assert!(block_on(edit_fault(&mut tx, &engineer, fault.id, ExpectedVersion::ANY, severity, at(10))).is_ok());
 
     let resolve = FaultChange::Resolve { resolution: "Sensor replaced".to_owned() };
-    block_on(change_fault(&mut tx, &engineer, fault.id, None, resolve, at(11))).expect("resolved");
-    let closed = block_on(edit_fault(&mut tx, &engineer, fault.id, None, FaultEdits::default(), at(11)));
+    block_on(change_fault(&mut tx, &engineer, fault.id, ExpectedVersion::ANY, resolve, at(11))).expect("resolved");
+    let closed =
+        block_on(edit_fault(&mut tx, &engineer, fault.id, ExpectedVersion::ANY, FaultEdits::default(), at(11)));
     assert!(matches!(closed, Err(FaultError::InvalidTransition { from: FaultStatus::Resolved, .. })));
 }

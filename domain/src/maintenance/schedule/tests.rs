@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::identity::Role;
 use crate::maintenance::Actor;
+use crate::maintenance::ExpectedVersion;
 use crate::maintenance::equipment::{
     Criticality, Equipment, EquipmentCode, EquipmentDetails, NewEquipment, NewReading, create_equipment,
 };
@@ -108,9 +109,9 @@ fn plan_on(tx: &mut FakeTx, day: u32) -> Vec<WorkOrder> {
 }
 
 fn complete(tx: &mut FakeTx, id: crate::ids::WorkOrderId, day: u32) -> Result<WorkOrder, WorkOrderError> {
-    block_on(change_work_order(tx, &chief(), id, None, WorkOrderChange::Start, on_day(day)))?;
+    block_on(change_work_order(tx, &chief(), id, ExpectedVersion::ANY, WorkOrderChange::Start, on_day(day)))?;
     let notes = WorkOrderChange::Complete { notes: "Done".to_owned() };
-    block_on(change_work_order(tx, &chief(), id, None, notes, on_day(day)))
+    block_on(change_work_order(tx, &chief(), id, ExpectedVersion::ANY, notes, on_day(day)))
 }
 
 #[test]
@@ -220,7 +221,8 @@ fn inactive_schedules_plan_nothing() {
     let generator = equipment(&mut tx, Some(4_000.0));
     let schedule = define(&mut tx, oil_change(generator.id, Some(10), None));
     let off = ScheduleChanges { active: Some(false), ..ScheduleChanges::default() };
-    block_on(update_schedule(&mut tx, &chief(), schedule.id, Some(1), off, on_day(2))).expect("deactivated");
+    block_on(update_schedule(&mut tx, &chief(), schedule.id, ExpectedVersion::one(1), off, on_day(2)))
+        .expect("deactivated");
     assert!(plan_on(&mut tx, 30).is_empty());
 }
 
@@ -263,12 +265,20 @@ fn cancelled_work_is_planned_again_while_due_and_reopening_never_makes_two_open(
     define(&mut tx, oil_change(generator.id, Some(10), None));
     let first = plan_on(&mut tx, 5).pop().expect("planned");
     let cancel = WorkOrderChange::Cancel { reason: "Duplicate of a yard job".to_owned() };
-    block_on(change_work_order(&mut tx, &chief(), first.id, None, cancel, on_day(5))).expect("cancelled");
+    block_on(change_work_order(&mut tx, &chief(), first.id, ExpectedVersion::ANY, cancel, on_day(5)))
+        .expect("cancelled");
     let second = plan_on(&mut tx, 6).pop().expect("planned again");
     assert_eq!(tx.work_orders[&first.id].status, WorkOrderStatus::Cancelled);
     complete(&mut tx, second.id, 6).expect("completed");
     let third = plan_on(&mut tx, 10).pop().expect("due on the 16th, planned from the 9th");
-    let reopened = block_on(change_work_order(&mut tx, &chief(), second.id, None, WorkOrderChange::Reopen, on_day(10)));
+    let reopened = block_on(change_work_order(
+        &mut tx,
+        &chief(),
+        second.id,
+        ExpectedVersion::ANY,
+        WorkOrderChange::Reopen,
+        on_day(10),
+    ));
     assert!(
         matches!(reopened, Err(WorkOrderError::ExistsForSchedule { number }) if number == third.number),
         "{reopened:?}"
@@ -282,18 +292,26 @@ fn updating_a_schedule_checks_version_and_interval_and_skips_no_op_changes() {
     let generator = equipment(&mut tx, Some(4_000.0));
     let schedule = define(&mut tx, oil_change(generator.id, Some(10), Some(500.0)));
     let audit_before = tx.audit.len();
-    let stale =
-        block_on(update_schedule(&mut tx, &chief(), schedule.id, Some(7), ScheduleChanges::default(), on_day(2)));
+    let stale = block_on(update_schedule(
+        &mut tx,
+        &chief(),
+        schedule.id,
+        ExpectedVersion::one(7),
+        ScheduleChanges::default(),
+        on_day(2),
+    ));
     assert!(matches!(stale, Err(ScheduleError::StaleVersion { expected: 7, current: 1 })));
     let neither = ScheduleChanges { every_days: Some(None), every_hours: Some(None), ..ScheduleChanges::default() };
-    let refused = block_on(update_schedule(&mut tx, &chief(), schedule.id, None, neither, on_day(2)));
+    let refused = block_on(update_schedule(&mut tx, &chief(), schedule.id, ExpectedVersion::ANY, neither, on_day(2)));
     assert!(matches!(refused, Err(ScheduleError::Interval(IntervalError::Missing))));
     let same = ScheduleChanges { title: Some(schedule.title.clone()), ..ScheduleChanges::default() };
-    let unchanged = block_on(update_schedule(&mut tx, &chief(), schedule.id, None, same, on_day(2))).expect("no-op");
+    let unchanged = block_on(update_schedule(&mut tx, &chief(), schedule.id, ExpectedVersion::ANY, same, on_day(2)))
+        .expect("no-op");
     assert_eq!((unchanged.version, tx.audit.len()), (1, audit_before));
     let hours_only = ScheduleChanges { every_days: Some(None), ..ScheduleChanges::default() };
     let changed =
-        block_on(update_schedule(&mut tx, &chief(), schedule.id, Some(1), hours_only, on_day(2))).expect("changed");
+        block_on(update_schedule(&mut tx, &chief(), schedule.id, ExpectedVersion::one(1), hours_only, on_day(2)))
+            .expect("changed");
     assert_eq!((changed.interval.days(), changed.version, changed.next_due().on), (None, 2, None));
     assert_eq!(tx.audit.last().map(|a| a.0.as_str()), Some("schedule.updated"));
 }

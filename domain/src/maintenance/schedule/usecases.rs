@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use super::{Baseline, Interval, IntervalError, MeteredSchedule, Schedule, ScheduleRepo};
 use crate::auth::Timestamp;
 use crate::ids::{EquipmentId, ScheduleId};
+use crate::maintenance::ExpectedVersion;
 use crate::maintenance::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
 use crate::maintenance::equipment::{
     Equipment, EquipmentError, EquipmentRepo, EquipmentStatus, Hours, NewReading, RunningHoursReading,
@@ -198,15 +199,13 @@ pub async fn update_schedule<T: ScheduleRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     id: ScheduleId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
     changes: ScheduleChanges,
     now: Timestamp,
 ) -> Result<Schedule, ScheduleError> {
     require_schedule(actor)?;
     let before = tx.schedule_for_update(id).await?.ok_or(ScheduleError::NotFound)?;
-    if let Some(expected) = expected_version
-        && expected != before.version
-    {
+    if let Err(expected) = expected_version.check(before.version) {
         return Err(ScheduleError::StaleVersion { expected, current: before.version });
     }
     let ScheduleChanges {

@@ -5,6 +5,7 @@ use super::{ChecklistItem, TimeEntry, WorkOrder, WorkOrderError, WorkOrderRepo, 
 use crate::auth::Timestamp;
 use crate::ids::{ChecklistItemId, TimeEntryId, WorkOrderId};
 use crate::maintenance::Actor;
+use crate::maintenance::ExpectedVersion;
 use crate::maintenance::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
 use crate::maintenance::equipment::Hours;
 
@@ -24,7 +25,7 @@ pub async fn log_hours<T: WorkOrderRepo + AuditLog>(
     if hours.tenths() <= 0 || hours.tenths() > MAX_HOURS_PER_ENTRY {
         return Err(WorkOrderError::InvalidHours);
     }
-    let before = load(tx, id, None).await?;
+    let before = load(tx, id, ExpectedVersion::ANY).await?;
     if before.status != WorkOrderStatus::InProgress {
         return Err(WorkOrderError::InvalidTransition { from: before.status, action: "log hours" });
     }
@@ -46,7 +47,7 @@ pub async fn add_checklist_item<T: WorkOrderRepo + AuditLog>(
     text: String,
 ) -> Result<ChecklistItem, WorkOrderError> {
     require_technical(actor)?;
-    let work_order = load(tx, id, None).await?;
+    let work_order = load(tx, id, ExpectedVersion::ANY).await?;
     require_open(&work_order, "get checklist items")?;
     let position = i32::try_from(tx.checklist(id).await?.len()).unwrap_or(i32::MAX - 1) + 1;
     let item = ChecklistItem { id: ChecklistItemId::generate(), work_order: id, position, text, done: None };
@@ -71,7 +72,7 @@ pub async fn complete_checklist_item<T: WorkOrderRepo + AuditLog>(
     item_id: ChecklistItemId,
     now: Timestamp,
 ) -> Result<ChecklistItem, WorkOrderError> {
-    let work_order = load(tx, id, None).await?;
+    let work_order = load(tx, id, ExpectedVersion::ANY).await?;
     if work_order.status != WorkOrderStatus::InProgress {
         return Err(WorkOrderError::InvalidTransition { from: work_order.status, action: "tick checklist items" });
     }

@@ -3,6 +3,7 @@ use chrono::TimeZone as _;
 use super::*;
 use crate::identity::Role;
 use crate::maintenance::Actor;
+use crate::maintenance::ExpectedVersion;
 use crate::maintenance::fake::FakeTx;
 use crate::maintenance::fault::{Fault, FaultSeverity, FaultStatus, NewFault, report_fault};
 use crate::testkit::block_on;
@@ -31,7 +32,7 @@ fn create(tx: &mut FakeTx, title: &str) -> WorkOrder {
 }
 
 fn change(tx: &mut FakeTx, role: Role, id: WorkOrderId, change: WorkOrderChange) -> Result<WorkOrder, WorkOrderError> {
-    block_on(change_work_order(tx, &actor(role), id, None, change, at(10)))
+    block_on(change_work_order(tx, &actor(role), id, ExpectedVersion::ANY, change, at(10)))
 }
 
 fn fault(tx: &mut FakeTx, severity: FaultSeverity) -> Fault {
@@ -217,18 +218,32 @@ fn only_heads_of_department_assign_and_only_open_work() {
     let wo = create(&mut tx, "Change fuel filters");
     let engineer = UserId::generate();
     assert!(matches!(
-        block_on(assign_work_order(&mut tx, &actor(Role::Engineer), wo.id, None, Some(engineer), at(9))),
+        block_on(assign_work_order(
+            &mut tx,
+            &actor(Role::Engineer),
+            wo.id,
+            ExpectedVersion::ANY,
+            Some(engineer),
+            at(9)
+        )),
         Err(WorkOrderError::Denied(_))
     ));
-    let assigned =
-        block_on(assign_work_order(&mut tx, &actor(Role::ChiefEngineer), wo.id, Some(1), Some(engineer), at(9)))
-            .expect("assigned");
+    let assigned = block_on(assign_work_order(
+        &mut tx,
+        &actor(Role::ChiefEngineer),
+        wo.id,
+        ExpectedVersion::one(1),
+        Some(engineer),
+        at(9),
+    ))
+    .expect("assigned");
     assert_eq!((assigned.assignee, assigned.version), (Some(engineer), 2));
-    let stale = block_on(assign_work_order(&mut tx, &actor(Role::ChiefEngineer), wo.id, Some(1), None, at(9)));
+    let stale =
+        block_on(assign_work_order(&mut tx, &actor(Role::ChiefEngineer), wo.id, ExpectedVersion::one(1), None, at(9)));
     assert!(matches!(stale, Err(WorkOrderError::StaleVersion { expected: 1, current: 2 })));
     change(&mut tx, Role::Captain, wo.id, WorkOrderChange::Cancel { reason: "Duplicate".to_owned() })
         .expect("cancelled");
-    let late = block_on(assign_work_order(&mut tx, &actor(Role::Captain), wo.id, None, None, at(9)));
+    let late = block_on(assign_work_order(&mut tx, &actor(Role::Captain), wo.id, ExpectedVersion::ANY, None, at(9)));
     assert!(matches!(late, Err(WorkOrderError::InvalidTransition { from: WorkOrderStatus::Cancelled, .. })));
 }
 
@@ -242,23 +257,45 @@ fn details_are_edited_while_the_work_is_open_and_unchanged_edits_write_nothing()
         due_on: Some(Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"))),
         ..WorkOrderEdits::default()
     };
-    let edited = block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, Some(1), edits.clone(), at(9)))
-        .expect("edited");
+    let edited = block_on(edit_work_order(
+        &mut tx,
+        &actor(Role::Engineer),
+        work.id,
+        ExpectedVersion::one(1),
+        edits.clone(),
+        at(9),
+    ))
+    .expect("edited");
     assert_eq!(
         (edited.title.as_str(), edited.priority, edited.version),
         ("Oil and filter change", Priority::Important, 2)
     );
     let audit = tx.audit.len();
-    let again = block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, None, edits, at(9))).expect("no-op");
+    let again = block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, ExpectedVersion::ANY, edits, at(9)))
+        .expect("no-op");
     assert_eq!((again.version, tx.audit.len()), (2, audit), "nothing changed, nothing written");
 
-    let crew = block_on(edit_work_order(&mut tx, &actor(Role::Crew), work.id, None, WorkOrderEdits::default(), at(9)));
+    let crew = block_on(edit_work_order(
+        &mut tx,
+        &actor(Role::Crew),
+        work.id,
+        ExpectedVersion::ANY,
+        WorkOrderEdits::default(),
+        at(9),
+    ));
     assert!(matches!(crew, Err(WorkOrderError::Denied(_))));
-    let stale =
-        block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, Some(1), WorkOrderEdits::default(), at(9)));
+    let stale = block_on(edit_work_order(
+        &mut tx,
+        &actor(Role::Engineer),
+        work.id,
+        ExpectedVersion::one(1),
+        WorkOrderEdits::default(),
+        at(9),
+    ));
     assert!(matches!(stale, Err(WorkOrderError::StaleVersion { expected: 1, current: 2 })));
     let missing = WorkOrderEdits { equipment: Some(Some(EquipmentId::generate())), ..WorkOrderEdits::default() };
-    let refused = block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, None, missing, at(9)));
+    let refused =
+        block_on(edit_work_order(&mut tx, &actor(Role::Engineer), work.id, ExpectedVersion::ANY, missing, at(9)));
     assert!(matches!(refused, Err(WorkOrderError::EquipmentNotFound)));
 
     change(&mut tx, Role::Engineer, work.id, WorkOrderChange::Start).expect("started");
@@ -268,7 +305,7 @@ fn details_are_edited_while_the_work_is_open_and_unchanged_edits_write_nothing()
         &mut tx,
         &actor(Role::ChiefEngineer),
         work.id,
-        None,
+        ExpectedVersion::ANY,
         WorkOrderEdits::default(),
         at(11),
     ));

@@ -6,6 +6,7 @@ use chrono::{Datelike as _, NaiveDate};
 use super::{Priority, WorkOrder, WorkOrderAction, WorkOrderKind, WorkOrderNumber, WorkOrderRepo, WorkOrderStatus};
 use crate::auth::Timestamp;
 use crate::ids::{EquipmentId, FaultId, ScheduleId, UserId, WorkOrderId};
+use crate::maintenance::ExpectedVersion;
 use crate::maintenance::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
 use crate::maintenance::equipment::{EquipmentRepo, Hours};
 use crate::maintenance::fault::{Fault, FaultAction, FaultChange, FaultRepo, FaultSeverity, save_fault, transition};
@@ -235,14 +236,12 @@ fn fault_error(error: crate::maintenance::fault::FaultError) -> WorkOrderError {
 pub(super) async fn load<T: WorkOrderRepo>(
     tx: &mut T,
     id: WorkOrderId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
 ) -> Result<WorkOrder, WorkOrderError> {
     let current = tx.work_order_for_update(id).await?.ok_or(WorkOrderError::NotFound)?;
-    match expected_version {
-        Some(expected) if expected != current.version => {
-            Err(WorkOrderError::StaleVersion { expected, current: current.version })
-        }
-        _ => Ok(current),
+    match expected_version.check(current.version) {
+        Err(expected) => Err(WorkOrderError::StaleVersion { expected, current: current.version }),
+        Ok(()) => Ok(current),
     }
 }
 
@@ -268,7 +267,7 @@ pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + ScheduleRepo + Equ
     tx: &mut T,
     actor: &Actor,
     id: WorkOrderId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
     change: WorkOrderChange,
     now: Timestamp,
 ) -> Result<WorkOrder, WorkOrderError> {
@@ -373,7 +372,7 @@ pub async fn edit_work_order<T: WorkOrderRepo + EquipmentRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     id: WorkOrderId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
     edits: WorkOrderEdits,
     now: Timestamp,
 ) -> Result<WorkOrder, WorkOrderError> {
@@ -414,7 +413,7 @@ pub async fn assign_work_order<T: WorkOrderRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     id: WorkOrderId,
-    expected_version: Option<i32>,
+    expected_version: ExpectedVersion,
     assignee: Option<UserId>,
     now: Timestamp,
 ) -> Result<WorkOrder, WorkOrderError> {
