@@ -84,7 +84,7 @@ pub struct ChecklistTick {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PartLine {
     pub part_id: Uuid,
-    #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
+    #[schema(minimum = 0.001, maximum = 999_999_999)]
     pub quantity: f64,
 }
 

@@ -81,7 +81,7 @@ pub struct PurchaseRequestList {
 #[schema(example = json!({"part_id": "0193a5f2-4c00-7000-8000-000000000501", "quantity": 10, "reason": "Below minimum after oil changes"}))]
 pub struct CreatePurchaseRequest {
     pub part_id: Uuid,
-    #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
+    #[schema(minimum = 0.001, maximum = 999_999_999)]
     pub quantity: f64,
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 1000)]
     pub reason: Option<String>,

@@ -171,7 +171,7 @@ pub struct CreatePartRequest {
 #[schema(example = json!({"quantity": 12, "note": "Delivery from Wärtsilä, PO 4471"}))]
 pub struct ReceiveStockRequest {
     /// More than zero, at most three decimals.
-    #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
+    #[schema(minimum = 0.001, maximum = 999_999_999)]
     pub quantity: f64,
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 500)]
     pub note: Option<String>,
@@ -183,7 +183,7 @@ pub struct ReceiveStockRequest {
 #[schema(example = json!({"quantity": 2, "work_order_id": "0193a5f2-3b00-7000-8000-000000000401", "note": "Oil change"}))]
 pub struct ConsumeStockRequest {
     /// More than zero, at most three decimals.
-    #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
+    #[schema(minimum = 0.001, maximum = 999_999_999)]
     pub quantity: f64,
     /// The work order the parts are used on (`add_parts_to_work_order`).
     pub work_order_id: Option<Uuid>,
@@ -198,7 +198,7 @@ pub struct ConsumeStockRequest {
 pub struct ReturnStockRequest {
     /// More than zero, at most three decimals, and at most what was issued to the work order and
     /// not yet returned.
-    #[schema(exclusive_minimum = 0, maximum = 999_999_999)]
+    #[schema(minimum = 0.001, maximum = 999_999_999)]
     pub quantity: f64,
     /// The work order the parts were consumed on.
     pub work_order_id: Uuid,

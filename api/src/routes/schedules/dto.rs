@@ -158,7 +158,7 @@ pub struct CreateScheduleRequest {
     #[schema(minimum = 1, maximum = 3650)]
     pub every_days: Option<u32>,
     /// Running hours, to a tenth.
-    #[schema(exclusive_minimum = 0, maximum = 100_000)]
+    #[schema(minimum = 0.1, maximum = 100_000)]
     pub every_hours: Option<f64>,
     /// Today when omitted; not in the future.
     pub last_done_on: Option<CalendarDate>,
@@ -192,7 +192,7 @@ pub struct UpdateScheduleRequest {
     #[schema(minimum = 1, maximum = 3650)]
     pub every_days: Option<Option<u32>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(exclusive_minimum = 0, maximum = 100_000)]
+    #[schema(minimum = 0.1, maximum = 100_000)]
     pub every_hours: Option<Option<f64>>,
     /// Corrects when the work was last done; not in the future.
     pub last_done_on: Option<CalendarDate>,

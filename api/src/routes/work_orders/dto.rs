@@ -281,7 +281,7 @@ pub struct AssignWorkOrderRequest {
 #[serde(deny_unknown_fields)]
 pub struct LogHoursRequest {
     /// More than 0 and at most 24, to a tenth.
-    #[schema(exclusive_minimum = 0, maximum = 24)]
+    #[schema(minimum = 0.1, maximum = 24)]
     pub hours: f64,
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$", max_length = 500)]
     pub note: Option<String>,
