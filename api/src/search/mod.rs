@@ -17,8 +17,11 @@ use axum::Json;
 use axum::extract::State;
 use pms_domain::actions;
 use pms_domain::catalogue::Hit;
-use pms_domain::detect::redact;
+use pms_domain::catalogue::people::{Person, people};
+use pms_domain::detect::{Detection, MentionKind, redact, slots};
+use pms_domain::identity::MembershipStatus;
 use pms_domain::ids::YachtId;
+use pms_domain::members::MemberStore as _;
 use pms_infra::tenant::search_log::{self, SearchRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -135,18 +138,27 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
     let resolving = Instant::now();
     let mut tx = ctx.store.begin().await?;
     let catalogue = state.catalogues.current(&mut tx).await?;
-    let resolved = resolve::resolve(&catalogue, &detection);
+    let resolved = resolve::resolve(&catalogue, &detection, detection.top().map(|c| c.action));
     let resolve_ms = millis(resolving);
     let searching = Instant::now();
     let results =
         catalogue.records_matching(&detection.terms, limit).into_iter().map(|hit| result(ctx, &hit)).collect();
     let search_ms = millis(searching);
+    let assignee = assignee(state, ctx, &detection).await?;
+    let sources = prefill::Sources {
+        query: &request.query,
+        detection: &detection,
+        resolved: &resolved,
+        slots: slots::slots(&request.query, chrono::Utc::now().date_naive()),
+        caller: ctx.user,
+        assignee,
+    };
     let actions: Vec<DetectedAction> = detection
         .candidates
         .iter()
         .map(|candidate| {
             let spec = candidate.action;
-            let (prefill, missing_fields) = prefill::prefill(spec, &request.query, &detection, &resolved, ctx.user);
+            let (prefill, missing_fields) = prefill::prefill(spec, &sources);
             DetectedAction {
                 action: spec.name,
                 label: spec.label,
@@ -171,6 +183,27 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
         results,
         timing_ms: Timings { detect: detect_ms, resolve: resolve_ms, search: search_ms, total: millis(started) },
     })
+}
+
+/// The member a query hands work to, when it proposes assigning work and names one active
+/// member unambiguously (the yacht's members come from the master database, so only then).
+async fn assignee(state: &AppState, ctx: &TenantCtx, detection: &Detection) -> Result<Option<Uuid>, ApiError> {
+    let Some(person) = detection.mention(MentionKind::Person) else { return Ok(None) };
+    if !detection.candidates.iter().any(|c| c.action.name == "assign_work_order") {
+        return Ok(None);
+    }
+    let members: Vec<Person> = state
+        .members
+        .members(ctx.yacht)
+        .await?
+        .into_iter()
+        .filter(|m| m.status == MembershipStatus::Active)
+        .map(|m| Person { user: m.user_id, display_name: m.display_name, role: m.role })
+        .collect();
+    match people(&person.value, ctx.user, &members).as_slice() {
+        [one] => Ok(Some(one.user.as_uuid())),
+        _ => Ok(None),
+    }
 }
 
 /// Keeps the search, redacted, for the learning loop.

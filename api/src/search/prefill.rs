@@ -2,9 +2,11 @@
 //! has, from the resolved records and the mentions, and the required ones still missing.
 
 use pms_domain::actions::ActionSpec;
+use pms_domain::detect::slots::{Recurrence, Slots};
 use pms_domain::detect::{Detection, MentionKind};
 use pms_domain::ids::UserId;
 use serde_json::{Map, Value, json};
+use uuid::Uuid;
 
 use super::resolve::Resolved;
 use crate::actions::payload;
@@ -12,18 +14,23 @@ use crate::actions::payload;
 /// Longest title a prefill proposes (the records' limit).
 const TITLE_CHARS: usize = 200;
 
+/// What a prefill is made from.
+pub struct Sources<'a> {
+    pub query: &'a str,
+    pub detection: &'a Detection,
+    pub resolved: &'a Resolved,
+    pub slots: Slots,
+    pub caller: UserId,
+    /// The member the query hands work to, when it names one.
+    pub assignee: Option<Uuid>,
+}
+
 /// The prefilled payload and the required fields it could not fill.
-pub fn prefill(
-    spec: &ActionSpec,
-    query: &str,
-    detection: &Detection,
-    resolved: &Resolved,
-    caller: UserId,
-) -> (Map<String, Value>, Vec<String>) {
+pub fn prefill(spec: &ActionSpec, sources: &Sources<'_>) -> (Map<String, Value>, Vec<String>) {
     let Some(schema) = payload::schemas().get(spec.name) else { return (Map::new(), Vec::new()) };
     let mut out = Map::new();
     for field in &schema.fields {
-        if let Some(value) = value_for(spec.name, field, query, detection, resolved, caller) {
+        if let Some(value) = value_for(spec.name, field, sources) {
             out.insert(field.clone(), value);
         }
     }
@@ -31,20 +38,15 @@ pub fn prefill(
     (out, missing)
 }
 
-fn value_for(
-    action: &str,
-    field: &str,
-    query: &str,
-    detection: &Detection,
-    resolved: &Resolved,
-    caller: UserId,
-) -> Option<Value> {
+fn value_for(action: &str, field: &str, sources: &Sources<'_>) -> Option<Value> {
+    let Sources { query, detection, resolved, slots, caller, assignee } = sources;
     let number = |kind| detection.mention(kind).and_then(|m| m.number);
     let text = || detection.mention(MentionKind::Text).map(|m| m.value.clone());
     let value = match field {
-        "equipment_id" => json!(resolved.best("equipment")?.id),
-        "part_id" => json!(resolved.best("part")?.id),
-        "work_order_id" => json!(resolved.best("work_order")?.id),
+        "equipment_id" => json!(resolved.best("equipment")?),
+        "part_id" => json!(resolved.best("part")?),
+        "work_order_id" => json!(resolved.best("work_order")?),
+        "fault_id" => json!(resolved.best("fault")?),
         "title" => json!(title(text().as_deref().unwrap_or(query))),
         "body" | "summary" | "completion_notes" | "resolution" | "reason" | "note" => json!(text()?),
         "code" => json!(detection.mention(MentionKind::FaultCode)?.value),
@@ -52,15 +54,34 @@ fn value_for(
         "quantity" | "counted" => json!(number(MentionKind::Quantity)?),
         "hours" if action == "log_work_order_hours" => json!(number(MentionKind::Duration)?),
         "hours" => json!(number(MentionKind::RunningHours)?),
-        "assignee_id" => {
-            let person = detection.mention(MentionKind::Person)?;
-            (person.value == "me").then(|| json!(caller.as_uuid()))?
-        }
+        "assignee_id" if query.to_lowercase().contains("unassign") => Value::Null,
+        "assignee_id" => match detection.mention(MentionKind::Person)?.value.as_str() {
+            "me" => json!(caller.as_uuid()),
+            _ => json!((*assignee)?),
+        },
         "parts" => {
-            json!([{ "part_id": resolved.best("part")?.id, "quantity": number(MentionKind::Quantity).unwrap_or(1.0) }])
+            json!([{ "part_id": resolved.best("part")?, "quantity": number(MentionKind::Quantity).unwrap_or(1.0) }])
         }
-        "status" => json!(equipment_status(query)?),
-        "every_hours" | "every_days" => interval(field, detection)?,
+        "status" => json!(slots.equipment_status?.as_str()),
+        "severity" => json!(slots.severity?.as_str()),
+        "priority" => json!(slots.priority?.as_str()),
+        "category" if action == "add_to_handover" => json!(slots.handover_category?.as_str()),
+        "due_on" | "until" => json!(slots.date?.to_string()),
+        "within_days" => json!(slots.within_days?),
+        "every_days" => match slots.recurrence? {
+            Recurrence::Days(days) => json!(days),
+            Recurrence::Hours(_) => return None,
+        },
+        "every_hours" => match slots.recurrence? {
+            Recurrence::Hours(hours) => json!(hours),
+            Recurrence::Days(_) => return None,
+        },
+        "subject_type" | "subject_id" if action == "add_to_handover" => {
+            let (kind, id) = ["fault", "work_order", "equipment"]
+                .into_iter()
+                .find_map(|kind| resolved.best(kind).map(|id| (kind, id)))?;
+            if field == "subject_type" { json!(kind) } else { json!(id) }
+        }
         _ => return None,
     };
     Some(value)
@@ -71,42 +92,4 @@ fn title(text: &str) -> String {
     let text: String = text.trim().chars().take(TITLE_CHARS).collect();
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
-}
-
-/// The equipment status a query asks for, in the words crews use.
-fn equipment_status(query: &str) -> Option<&'static str> {
-    let lower = query.to_lowercase();
-    let said = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if said(&["decommission"]) {
-        Some("decommissioned")
-    } else if said(&["out of service", "failed", " down", "broken"]) {
-        Some("failed")
-    } else if said(&["degraded", "reduced"]) {
-        Some("degraded")
-    } else if said(&["maintenance"]) {
-        Some("maintenance")
-    } else if said(&["operational", "back in service", "in service", "working again"]) {
-        Some("operational")
-    } else {
-        None
-    }
-}
-
-/// `every 250 hours` → `every_hours: 250`; `every 2 years` → `every_days: 730`.
-fn interval(field: &str, detection: &Detection) -> Option<Value> {
-    let mention = detection.mentions.iter().find(|m| m.kind == MentionKind::Interval)?;
-    let count = mention.number?;
-    let unit = mention.value.split_whitespace().nth(1).unwrap_or("");
-    let days = match unit.trim_end_matches('s') {
-        "day" => Some(1.0),
-        "week" => Some(7.0),
-        "month" => Some(30.0),
-        "year" => Some(365.0),
-        _ => None,
-    };
-    match (field, days) {
-        ("every_days", Some(days)) => Some(json!((count * days).round())),
-        ("every_hours", None) if matches!(unit, "h" | "hr" | "hrs" | "hour" | "hours") => Some(json!(count)),
-        _ => None,
-    }
 }

@@ -1,29 +1,27 @@
-//! From the detector's mentions to the yacht's records: equipment and parts by name or code,
-//! work orders by number. Only the caller's yacht is searched (its catalogue was read through a
-//! transaction confined to it).
+//! From the detector's mentions to the yacht's records, through the catalogue's linking
+//! ([`Catalogue::link`]): equipment and parts by name or code, work orders by number or title,
+//! faults by code or title, in the states the proposed action accepts. Only the caller's yacht
+//! is searched (its catalogue was read through a transaction confined to it).
 
-use pms_domain::catalogue::{Catalogue, Named};
-use pms_domain::detect::{Detection, Mention, MentionKind};
+use pms_domain::actions::ActionSpec;
+use pms_domain::catalogue::{Catalogue, Link, Named};
+use pms_domain::detect::Detection;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::mentions::{SpanView, kind_name};
-
-/// How many candidates an ambiguous mention returns.
-const CANDIDATES: usize = 3;
-/// Candidates this close to the best are as likely: the mention is ambiguous.
-const AMBIGUITY: f64 = 0.05;
+use super::mentions::SpanView;
 
 /// A record a mention names.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EntityView {
-    /// `equipment`, `part` or `work_order`.
+    /// `equipment`, `part`, `work_order` or `fault`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// The words as typed.
+    /// The words as typed (for a record named by its title, the query's words).
     pub text: String,
-    pub span: SpanView,
+    /// Where they are; `null` when the query's words as a whole name the record.
+    pub span: Option<SpanView>,
     pub id: Uuid,
     /// The record's name (work orders: their title).
     pub name: String,
@@ -33,46 +31,42 @@ pub struct EntityView {
     pub score: f64,
 }
 
-/// What the mentions resolved to, best candidate first per mention.
+/// What the query's words linked to: per piece of the query, its candidates, best first.
 #[derive(Debug, Default)]
 pub struct Resolved {
     pub entities: Vec<EntityView>,
+    /// Per kind, the one record meant, when the query names one unambiguously.
+    chosen: Vec<(&'static str, Uuid)>,
 }
 
 impl Resolved {
-    /// The best record of a kind: the first mention's top candidate.
-    pub fn best(&self, kind: &str) -> Option<&EntityView> {
-        self.entities.iter().find(|e| e.kind == kind)
+    /// The record of a kind the query names without ambiguity: the first such link's.
+    pub fn best(&self, kind: &str) -> Option<Uuid> {
+        self.chosen.iter().find(|(k, _)| *k == kind).map(|(_, id)| *id)
     }
 }
 
-pub fn resolve(catalogue: &Catalogue, detection: &Detection) -> Resolved {
+pub fn resolve(catalogue: &Catalogue, detection: &Detection, action: Option<&ActionSpec>) -> Resolved {
     let mut resolved = Resolved::default();
-    let equipment_context = detection.mention(MentionKind::Equipment).map(|m| m.value.as_str());
-    for mention in &detection.mentions {
-        let found = match mention.kind {
-            MentionKind::Equipment => catalogue.equipment_named(&mention.value, &mention.text, CANDIDATES),
-            MentionKind::Part => catalogue.parts_named(&mention.value, equipment_context, CANDIDATES),
-            MentionKind::WorkOrder => catalogue
-                .work_order_numbered(&mention.value)
-                .map(|record| Named { record, score: 1.0 })
-                .into_iter()
-                .collect(),
-            _ => continue,
-        };
-        let top = found.first().map_or(0.0, |r| r.score);
-        for named in found.into_iter().filter(|r| top - r.score <= AMBIGUITY) {
-            resolved.entities.push(entity(mention, &named));
+    for link in catalogue.link(detection, action) {
+        let kind = link.entity.as_str();
+        if let Some(best) = link.unambiguous()
+            && resolved.best(kind).is_none()
+        {
+            resolved.chosen.push((kind, best.record.id));
+        }
+        for named in &link.candidates {
+            resolved.entities.push(entity(&link, named));
         }
     }
     resolved
 }
 
-fn entity(mention: &Mention, named: &Named<'_>) -> EntityView {
+fn entity(link: &Link<'_>, named: &Named<'_>) -> EntityView {
     EntityView {
-        kind: kind_name(mention.kind),
-        text: mention.text.clone(),
-        span: SpanView { start: mention.span.start, end: mention.span.end },
+        kind: link.entity.as_str(),
+        text: link.text.clone(),
+        span: link.span.map(|span| SpanView { start: span.start, end: span.end }),
         id: named.record.id,
         name: named.record.name.clone(),
         code: named.record.code.clone(),

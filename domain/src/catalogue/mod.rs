@@ -3,6 +3,8 @@
 //! names here costs microseconds; the same trigram arithmetic in SQL cost milliseconds of the
 //! database's time on every search.
 
+mod link;
+pub mod people;
 mod rank;
 mod trigram;
 
@@ -10,6 +12,7 @@ use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
+pub use self::link::{AMBIGUITY, Link};
 pub use self::rank::Hit;
 pub use self::trigram::Trigrams;
 use crate::actions::{EntityType, RecordState};
@@ -31,6 +34,8 @@ pub struct Record {
     pub details: String,
     /// Work orders only.
     pub number: Option<WorkOrderNumber>,
+    /// The equipment it belongs to: a component's parent, a fault's or work order's equipment.
+    pub parent: Option<Uuid>,
 }
 
 /// A record a mention names, best first.
@@ -43,6 +48,9 @@ pub struct Named<'a> {
 
 /// The lowest score a name match needs to count.
 const NAME_MATCH: f64 = 0.45;
+/// What naming a part's own equipment adds: more than any other tie-breaker, so "fuel filter on
+/// generator 2" is generator 2's filter even though both filters match the words equally.
+const PART_OWNER_BONUS: f64 = 0.2;
 
 #[derive(Debug)]
 struct Entry {
@@ -50,6 +58,8 @@ struct Entry {
     name: Trigrams,
     /// The code with only its letters and digits, lower-cased (`dg2` for `DG-2`).
     code_key: String,
+    /// Faults and work orders: the title's words as the detector reads a query's.
+    title_terms: Vec<String>,
 }
 
 /// One yacht's equipment, faults, work orders and parts.
@@ -71,7 +81,11 @@ impl Catalogue {
         let mut words: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
         let entries: Vec<Entry> = records
             .into_iter()
-            .map(|record| Entry { name: Trigrams::of(&record.name), code_key: code_key(&record.code), record })
+            .map(|record| {
+                let titled = matches!(record.entity, EntityType::Fault | EntityType::WorkOrder);
+                let title_terms = if titled { crate::detect::search_terms(&record.name) } else { Vec::new() };
+                Entry { name: Trigrams::of(&record.name), code_key: code_key(&record.code), title_terms, record }
+            })
             .collect();
         for (index, entry) in entries.iter().enumerate() {
             let entry_index = u32::try_from(index).unwrap_or(u32::MAX);
@@ -118,6 +132,7 @@ impl Catalogue {
     /// if any) breaks ties between the same part for different equipment.
     pub fn parts_named(&self, phrase: &str, context: Option<&str>, limit: usize) -> Vec<Named<'_>> {
         let phrase_trigrams = Trigrams::of(phrase);
+        let owner = context.map(|c| format!("({})", c.to_lowercase()));
         let context = context.map(Trigrams::of);
         let number = phrase.trim().to_uppercase();
         self.best(limit, |entry| {
@@ -125,7 +140,13 @@ impl Catalogue {
                 if entry.record.code.to_uppercase() == number {
                     1.0
                 } else {
-                    let bonus = context.as_ref().map_or(0.0, |c| 0.1 * c.word_similarity(&entry.name));
+                    let names_owner =
+                        owner.as_ref().is_some_and(|o| entry.record.name.to_lowercase().contains(o.as_str()));
+                    let bonus = if names_owner {
+                        PART_OWNER_BONUS
+                    } else {
+                        context.as_ref().map_or(0.0, |c| 0.1 * c.word_similarity(&entry.name))
+                    };
                     name_score(&phrase_trigrams, &entry.name) + bonus
                 }
             })

@@ -13,6 +13,7 @@ fn equipment(code: &str, name: &str, status: EquipmentStatus) -> Record {
         state: RecordState::Equipment(status),
         details: "Propulsion Caterpillar C32".to_owned(),
         number: None,
+        parent: None,
     }
 }
 
@@ -25,6 +26,7 @@ fn part(number: &str, name: &str) -> Record {
         state: RecordState::Stateless,
         details: String::new(),
         number: None,
+        parent: None,
     }
 }
 
@@ -38,6 +40,7 @@ fn work_order(year: i32, sequence: u32, title: &str, description: &str) -> Recor
         state: RecordState::WorkOrder(WorkOrderStatus::Planned),
         details: description.to_owned(),
         number: Some(number),
+        parent: None,
     }
 }
 
@@ -50,6 +53,7 @@ fn fault(code: &str, title: &str) -> Record {
         state: RecordState::Fault(FaultStatus::Open),
         details: "Alarm on the bridge panel".to_owned(),
         number: None,
+        parent: None,
     }
 }
 

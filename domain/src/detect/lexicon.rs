@@ -317,6 +317,13 @@ pub fn word(word: &str) -> Concepts {
             return *found;
         }
     }
+    // A hyphenated compound means what its head means: a pre-filter is a filter, a v-belt a belt.
+    if let Some((_, head)) = word.rsplit_once('-')
+        && head.chars().count() >= 3
+        && head.chars().all(char::is_alphabetic)
+    {
+        return self::word(head);
+    }
     typo(word).and_then(|w| table.get(w)).copied().unwrap_or_default()
 }
 

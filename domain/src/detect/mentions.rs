@@ -3,6 +3,7 @@
 
 use super::concepts::Concept::{Equipment, Item, PartWord};
 use super::concepts::Concepts;
+use super::slots::number_at;
 use super::text::{Span, Token, number_word, parse_number};
 use super::vocabulary::{canonical_phrase, is_equipment_code, is_modifier, is_stopword};
 
@@ -142,7 +143,7 @@ impl Extractor<'_> {
                 continue;
             }
             if is_letter_code(word) {
-                let value = word.to_uppercase();
+                let value = word.replace('-', "").to_uppercase();
                 self.push(MentionKind::FaultCode, i, i, value, None);
             } else if matches!(word, "code" | "error" | "alarm" | "fault")
                 && let Some(next) = self.tokens.get(i + 1)
@@ -194,35 +195,47 @@ impl Extractor<'_> {
                 continue;
             }
             let word = self.norm(i).to_owned();
-            let (value, unit_at) = if let Some((value, unit)) = glued_unit(&word) {
-                (value, Some(unit))
-            } else if let Some(value) = parse_number(&word) {
-                (value, None)
+            if let Some(count) = multiplied(&word) {
+                self.push(MentionKind::Quantity, i, i, count.to_string(), Some(count));
+                continue;
+            }
+            let words: Vec<&str> = self.tokens.iter().map(|t| t.norm.as_str()).collect();
+            // How many tokens the number takes: `12 450`, `two and a half`, `4k`.
+            let (value, last, unit_at) = if let Some((value, unit)) = glued_unit(&word) {
+                (value, i, Some(unit))
+            } else if let Some((value, used)) = number_at(&words, i)
+                && (parse_number(&word).is_some()
+                    || word.ends_with('k')
+                    || is_hours_unit(self.norm(i + used))
+                    || matches!(self.norm(i + used), "minutes" | "minute" | "mins" | "min"))
+                && !self.used[i..i + used].iter().any(|u| *u)
+            {
+                (value, i + used - 1, None)
             } else {
                 continue;
             };
             let previous = if i > 0 { self.norm(i - 1).to_owned() } else { String::new() };
-            let unit = unit_at.map_or_else(|| self.norm(i + 1).to_owned(), str::to_owned);
+            let unit = unit_at.map_or_else(|| self.norm(last + 1).to_owned(), str::to_owned);
             if is_measurement_unit(&unit) {
                 continue;
             }
-            let end = if unit_at.is_some() { i } else { i + 1 };
+            let end = if unit_at.is_some() { last } else { last + 1 };
             let digits = word.chars().filter(char::is_ascii_digit).count();
             if (previous == "barcode" || matches!(digits, 8 | 12 | 13 | 14)) && word.chars().all(|c| c.is_ascii_digit())
             {
                 self.push(MentionKind::Barcode, i, i, word.clone(), None);
-            } else if previous == "every" {
-                let end = if unit_is_time(&unit) { end } else { i };
-                self.push(MentionKind::Interval, i.saturating_sub(1), end, format!("{value} {unit}"), Some(value));
+            } else if matches!(previous.as_str(), "every" | "each") {
+                let end = if unit_is_time(&unit) { end } else { last };
+                self.push(MentionKind::Interval, i - 1, end, format!("{value} {unit}"), Some(value));
             } else if matches!(unit.as_str(), "minutes" | "minute" | "mins" | "min") {
                 self.push(MentionKind::Duration, i, end, format!("{value} minutes"), Some(value / 60.0));
             } else if is_hours_unit(&unit) && value <= 24.0 && !self.reading_context(i) {
                 self.push(MentionKind::Duration, i, end, format!("{value} hours"), Some(value));
             } else if is_hours_unit(&unit) || (value >= 50.0 && self.reading_context(i)) {
-                let end = if is_hours_unit(&unit) { end } else { i };
+                let end = if is_hours_unit(&unit) { end } else { last };
                 self.push(MentionKind::RunningHours, i, end, value.to_string(), Some(value));
             } else if value > 0.0 && value < 10_000.0 && !self.is_label_number(i) {
-                self.push(MentionKind::Quantity, i, i, value.to_string(), Some(value));
+                self.push(MentionKind::Quantity, i, last, value.to_string(), Some(value));
             }
         }
         for i in 0..self.tokens.len() {
@@ -244,7 +257,12 @@ impl Extractor<'_> {
     /// hours to 8,210`, `is at 12450`.
     fn reading_context(&self, i: usize) -> bool {
         let before = (i.saturating_sub(4)..i).map(|k| self.norm(k)).collect::<Vec<_>>();
-        before.iter().any(|w| matches!(*w, "meter" | "reads" | "reading" | "hourmeter" | "running" | "at"))
+        // `DG1 12450`: a bare number right after an equipment code reads its meter.
+        let after_code = i > 0 && is_equipment_code(self.norm(i - 1));
+        after_code
+            || before
+                .iter()
+                .any(|w| matches!(*w, "meter" | "reads" | "reading" | "hourmeter" | "running" | "at" | "now"))
             || (before.contains(&"hours") && before.contains(&"to"))
     }
 
@@ -260,7 +278,7 @@ impl Extractor<'_> {
     /// `to Marco`, `to me`, `to the 2nd engineer`: whoever a job is handed to.
     fn people(&mut self) {
         for i in 0..self.tokens.len() {
-            if self.norm(i) != "to" || self.used.get(i + 1).is_none_or(|u| *u) {
+            if self.used.get(i + 1).is_none_or(|u| *u) || !self.hands_over(i) {
                 continue;
             }
             let mut k = i + 1;
@@ -289,6 +307,23 @@ impl Extractor<'_> {
                 let value = (k..=end).map(|j| self.tokens[j].raw.as_str()).collect::<Vec<_>>().join(" ");
                 self.push(MentionKind::Person, k, end, value, None);
             }
+        }
+    }
+
+    /// Whether the token after `i` is whom work goes to: `to Priya`, `→ ETO`, `put Sofia on`,
+    /// `assign Priya to`.
+    fn hands_over(&self, i: usize) -> bool {
+        let next = &self.tokens[i + 1];
+        let name_like = next.raw.chars().next().is_some_and(char::is_uppercase) || next.norm == "me";
+        let between: String =
+            self.query.chars().skip(self.tokens[i].span.end).take(next.span.start - self.tokens[i].span.end).collect();
+        match self.norm(i) {
+            "to" => true,
+            _ if between.contains('→') || between.contains("->") || between.contains("=>") => true,
+            "put" | "get" | "have" | "let" | "assign" | "reassign" | "give" => {
+                name_like && matches!(self.norm(i + 2), "on" | "to" | "onto" | "the" | "with" | "")
+            }
+            _ => false,
         }
     }
 
@@ -397,12 +432,28 @@ fn is_reference_digits(text: &str) -> bool {
 }
 
 /// A manufacturer's alarm code: one letter then three or four digits (`E047`, `P0300`).
+/// `E047`, `e-047`, `P0300`: a letter and three or four digits, as dashboards show fault codes.
 fn is_letter_code(word: &str) -> bool {
+    let word = match word.split_once('-') {
+        Some((letter, digits)) if letter.len() == 1 => format!("{letter}{digits}"),
+        _ => word.to_owned(),
+    };
     let mut chars = word.chars();
     chars.next().is_some_and(|c| matches!(c, 'e' | 'p' | 'a' | 'c' | 'u' | 'b'))
         && word.len() >= 4
         && word.len() <= 5
         && chars.all(|c| c.is_ascii_digit())
+}
+
+/// `x3`, `3x`, `3pcs`, `10ltr`: a count with its multiplier or unit glued on.
+fn multiplied(word: &str) -> Option<f64> {
+    let count = word.strip_prefix('x').filter(|rest| rest.chars().all(|c| c.is_ascii_digit())).or_else(|| {
+        ["pcs", "pc", "ea", "x", "ltrs", "ltr", "litres", "liters", "l"]
+            .iter()
+            .find_map(|unit| word.strip_suffix(unit))
+            .filter(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    })?;
+    parse_number(count).filter(|&n| n > 0.0 && n < 10_000.0)
 }
 
 /// `3345h`, `12450hrs`, `45min`.

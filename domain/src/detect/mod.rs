@@ -15,7 +15,8 @@ mod mentions;
 mod model;
 mod redact;
 mod rules;
-mod text;
+pub mod slots;
+pub(crate) mod text;
 mod vocabulary;
 
 #[cfg(test)]

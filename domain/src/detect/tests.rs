@@ -107,3 +107,28 @@ fn search_terms_keep_names_and_drop_requests() {
     assert_eq!(search_terms("show me the stbd main"), ["starboard", "main", "engine"]);
     assert!(search_terms("'; DROP TABLE faults; --").iter().all(|t| t.chars().all(char::is_alphanumeric)));
 }
+
+#[test]
+fn numbers_in_the_forms_crews_type() {
+    let number = |query: &str, kind| detect(query).mention(kind).and_then(|m| m.number);
+    assert_eq!(number("DG1 at 12 450 hours", MentionKind::RunningHours), Some(12_450.0));
+    assert_eq!(number("4,230 hours on the separator", MentionKind::RunningHours), Some(4230.0));
+    assert_eq!(number("DG2 12450", MentionKind::RunningHours), Some(12_450.0));
+    assert_eq!(number("two and a half hours on WO 12", MentionKind::Duration), Some(2.5));
+    assert_eq!(number("spent 2,5 hrs on the chiller job", MentionKind::Duration), Some(2.5));
+    assert_eq!(number("oil filter x3", MentionKind::Quantity), Some(3.0));
+    assert_eq!(number("3x racor elements", MentionKind::Quantity), Some(3.0));
+    assert_eq!(number("received 10ltr coolant", MentionKind::Quantity), Some(10.0));
+    assert_eq!(number("a dozen zinc anodes", MentionKind::Quantity), Some(12.0));
+    assert_eq!(number("report a fault on the fire pump", MentionKind::Quantity), None);
+}
+
+#[test]
+fn whom_work_is_handed_to() {
+    let person = |query: &str| detect(query).mention(MentionKind::Person).map(|m| m.value.clone());
+    assert_eq!(person("put Sofia on WO-2026-031").as_deref(), Some("Sofia"));
+    assert_eq!(person("WO 57 → ETO").as_deref(), Some("eto"));
+    assert_eq!(person("assign Priya to the chiller job").as_deref(), Some("Priya"));
+    assert_eq!(person("give me the davit job").as_deref(), Some("me"));
+    assert_eq!(person("put 2 filters on the job"), None);
+}

@@ -81,9 +81,15 @@ pub fn parse_number(text: &str) -> Option<f64> {
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return None;
     }
-    // A comma must group thousands, or `1,2` would read as twelve.
-    if text.contains(',') && !text.split(',').skip(1).all(|group| group.len() == 3) {
-        return None;
+    // A comma groups thousands (`12,450`) or, written as much of Europe does, marks decimals
+    // (`2,5`): never `1,2` read as twelve.
+    let groups: Vec<&str> = text.split(',').collect();
+    match groups.as_slice() {
+        [whole, decimals] if (1..=2).contains(&decimals.len()) && !whole.contains('.') && !decimals.contains('.') => {
+            return format!("{whole}.{decimals}").parse().ok();
+        }
+        [_, rest @ ..] if !rest.iter().all(|group| group.len() == 3) => return None,
+        _ => {}
     }
     digits.parse().ok()
 }
@@ -101,7 +107,14 @@ pub fn number_word(word: &str) -> Option<f64> {
         "eight" => 8.0,
         "nine" => 9.0,
         "ten" => 10.0,
-        "dozen" => 12.0,
+        "eleven" => 11.0,
+        "twelve" | "dozen" => 12.0,
+        "fifteen" => 15.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "hundred" => 100.0,
         _ => return None,
     };
     Some(value)
@@ -171,7 +184,9 @@ mod tests {
     fn numbers_read_grouped_and_decimal() {
         assert_eq!(parse_number("12,450"), Some(12_450.0));
         assert_eq!(parse_number("3.5"), Some(3.5));
-        assert_eq!(parse_number("1,2"), None);
+        assert_eq!(parse_number("2,5"), Some(2.5));
+        assert_eq!(parse_number("1,2345"), None);
+        assert_eq!(parse_number("1,23,456"), None);
         assert_eq!(parse_number("e47"), None);
     }
 

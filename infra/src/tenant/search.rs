@@ -35,6 +35,7 @@ struct CatalogueRow {
     details: String,
     number_year: Option<i32>,
     number_sequence: Option<i32>,
+    parent: Option<Uuid>,
 }
 
 /// Every equipment item, fault, work order and part of the yacht. Read the version first: a
@@ -44,17 +45,17 @@ pub async fn catalogue_records(tx: &mut TenantTx) -> Result<Vec<Record>, StoreEr
     let rows: Vec<CatalogueRow> = sqlx::query_as(
         "SELECT 'equipment' AS entity, id, name, code, status,
                 concat_ws(' ', system, location, manufacturer, model) AS details,
-                NULL::int AS number_year, NULL::int AS number_sequence
+                NULL::int AS number_year, NULL::int AS number_sequence, parent_id AS parent
          FROM equipment WHERE yacht_id = $1
          UNION ALL
-         SELECT 'fault', id, title, coalesce(code, ''), status, coalesce(description, ''), NULL, NULL
+         SELECT 'fault', id, title, coalesce(code, ''), status, coalesce(description, ''), NULL, NULL, equipment_id
          FROM faults WHERE yacht_id = $1
          UNION ALL
          SELECT 'work_order', id, title, 'WO-' || number_year || '-' || lpad(number_sequence::text, 4, '0'), status,
-                coalesce(description, ''), number_year, number_sequence
+                coalesce(description, ''), number_year, number_sequence, equipment_id
          FROM work_orders WHERE yacht_id = $1
          UNION ALL
-         SELECT 'part', id, name, number, NULL, concat_ws(' ', manufacturer, barcode), NULL, NULL
+         SELECT 'part', id, name, number, NULL, concat_ws(' ', manufacturer, barcode), NULL, NULL, NULL::uuid
          FROM parts WHERE yacht_id = $1",
     )
     .bind(yacht)
@@ -84,5 +85,14 @@ fn record(row: CatalogueRow) -> Result<Record, StoreError> {
         }),
         _ => None,
     };
-    Ok(Record { entity, id: row.id, name: row.name, code: row.code, state, details: row.details, number })
+    Ok(Record {
+        entity,
+        id: row.id,
+        name: row.name,
+        code: row.code,
+        state,
+        details: row.details,
+        number,
+        parent: row.parent,
+    })
 }
