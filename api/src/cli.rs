@@ -19,6 +19,7 @@ use crate::search::command as search_command;
 use crate::search::detector::Detector;
 use crate::startup::{Application, prepare_master, shutdown_signal, tenant_servers};
 use crate::{openapi, telemetry};
+use pms_domain::detect::Engine;
 use pms_domain::identity::Role;
 
 /// Backend of a yacht Planned Maintenance System.
@@ -82,6 +83,10 @@ pub enum Command {
         /// over this many rounds of the input.
         #[arg(long, value_name = "ROUNDS")]
         latency: Option<usize>,
+        /// Score intents with the hand-written rules instead of the learned model: the baseline
+        /// the model is measured against (the rules also feed the model as evidence).
+        #[arg(long, conflicts_with = "llm")]
+        rules: bool,
         #[command(subcommand)]
         command: Option<DetectCommand>,
     },
@@ -105,6 +110,15 @@ pub enum DetectCommand {
     Export {
         #[arg(long)]
         yacht: Option<uuid::Uuid>,
+    },
+    /// Train the intent model on the embedded corpus (`domain/src/detect/corpus/`) and print its
+    /// digest, its k-fold cross-validated accuracy and the corpus it saw. Deterministic: the same
+    /// corpus gives the same digest. To close the learning loop, append `detect export` output to
+    /// `corpus/feedback.jsonl`, rebuild, run this and commit the corpus with the new digest.
+    Train {
+        /// Folds of the cross-validation (0: skip it).
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
     },
 }
 
@@ -146,8 +160,13 @@ pub async fn run(cli: Cli) -> ExitCode {
         print!("{}", openapi::spec_json());
         return ExitCode::SUCCESS;
     }
-    if let Command::Detect { llm: false, role, latency, command: None } = command {
-        return detect_locally(role, latency).await;
+    if let Command::Detect { llm: false, role, latency, rules, command: None } = command {
+        let engine = if rules { Engine::Rules } else { Engine::Learned };
+        return detect_locally(role, latency, engine).await;
+    }
+    if let Command::Detect { command: Some(DetectCommand::Train { folds }), .. } = command {
+        println!("{}", search_command::train_report(folds));
+        return ExitCode::SUCCESS;
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
@@ -169,6 +188,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Detect { command: Some(DetectCommand::Export { yacht }), .. } => {
             export_searches(&settings, yacht).await
         }
+        Command::Detect { command: Some(DetectCommand::Train { .. }), .. } => {
+            unreachable!("handled before reading settings")
+        }
         Command::Detect { role, .. } => detect_with_model(&settings, role).await,
         Command::Openapi => unreachable!("handled before reading settings"),
     };
@@ -182,12 +204,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// `detect` and `detect --latency`: the local rules, no configuration needed.
-async fn detect_locally(role: Role, latency: Option<usize>) -> ExitCode {
+/// `detect` and `detect --latency`: the local detector, no configuration needed.
+async fn detect_locally(role: Role, latency: Option<usize>, engine: Engine) -> ExitCode {
     let stdin = std::io::stdin().lock();
     let outcome = match latency {
-        Some(rounds) => search_command::latency(stdin, rounds.max(1)).map(|summary| println!("{summary}")),
-        None => search_command::run(stdin, std::io::stdout().lock(), &Detector::local(), role).await,
+        Some(rounds) => search_command::latency(stdin, rounds.max(1), engine).map(|summary| println!("{summary}")),
+        None => search_command::run(stdin, std::io::stdout().lock(), &Detector::local_with(engine), role).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
-use pms_domain::detect::{Detection, detect};
+use pms_domain::detect::{Detection, Engine, detect_with, intent};
 use pms_domain::directory::YachtStatus;
 use pms_domain::identity::Role;
 use pms_domain::yacht::{Yacht, YachtRegistry as _};
@@ -88,7 +88,7 @@ pub async fn run(input: impl BufRead, mut output: impl Write, detector: &Detecto
 
 /// The local detector's latency per query: every query of `input` detected `rounds` times after
 /// one warm-up round; returns the summary line.
-pub fn latency(input: impl BufRead, rounds: usize) -> std::io::Result<String> {
+pub fn latency(input: impl BufRead, rounds: usize, engine: Engine) -> std::io::Result<String> {
     let mut queries = Vec::new();
     for line in input.lines() {
         if let Ok(Line { query }) = serde_json::from_str::<Line>(&line?) {
@@ -99,13 +99,13 @@ pub fn latency(input: impl BufRead, rounds: usize) -> std::io::Result<String> {
         return Err(std::io::Error::other("no {\"query\": …} lines on standard input"));
     }
     for query in &queries {
-        std::hint::black_box(detect(query));
+        std::hint::black_box(detect_with(query, engine));
     }
     let mut nanos: Vec<u128> = Vec::with_capacity(queries.len() * rounds);
     for _ in 0..rounds {
         for query in &queries {
             let started = Instant::now();
-            std::hint::black_box(detect(std::hint::black_box(query)));
+            std::hint::black_box(detect_with(std::hint::black_box(query), engine));
             nanos.push(started.elapsed().as_nanos());
         }
     }
@@ -125,6 +125,31 @@ pub fn latency(input: impl BufRead, rounds: usize) -> std::io::Result<String> {
         at(0.99),
         at(1.0)
     ))
+}
+
+/// `detect train`: the model trained on the embedded corpus, its digest and its k-fold accuracy.
+pub fn train_report(folds: usize) -> String {
+    let examples = intent::corpus::embedded();
+    let training = intent::Training::default();
+    let started = Instant::now();
+    let (model, skipped) = intent::train(&examples, &training);
+    let mut report = format!(
+        "intent model {:016x}: {} examples ({} no action, {skipped} skipped for naming no action), \
+         {} classes, trained in {:.1} s",
+        model.digest(),
+        examples.len(),
+        examples.iter().filter(|e| e.action.is_none()).count(),
+        intent::CLASSES,
+        started.elapsed().as_secs_f64(),
+    );
+    if folds > 0 {
+        let cv = intent::cross_validate(&examples, folds, &training);
+        report = format!(
+            "{report}\n{}-fold cross-validation over {} examples: accuracy {:.3}, no-action lines kept free of mutations {:.3}",
+            cv.folds, cv.examples, cv.accuracy, cv.no_action_kept
+        );
+    }
+    report
 }
 
 /// One labelled search, as `detect export` writes it: `query` and `expected` as in the dev set.

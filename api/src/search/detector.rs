@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use pms_domain::actions;
-use pms_domain::detect::{Detection, ModelAnswer, adopt, detect, redact};
+use pms_domain::detect::{Detection, Engine, ModelAnswer, adopt, detect_with, redact};
 use pms_domain::identity::Role;
 use pms_infra::llm::{LlmConfig, LlmDetector, answer_json, parse_answer};
 use pms_infra::shared::SharedStore;
@@ -51,8 +51,10 @@ impl Source {
 /// The search bar's detector.
 #[derive(Debug)]
 pub struct Detector {
-    /// The model and its answers; none when only the local rules run.
+    /// The model and its answers; none when only the local detector runs.
     model: Option<Model>,
+    /// The local detector's intent scorer.
+    engine: Engine,
 }
 
 #[derive(Debug)]
@@ -64,9 +66,14 @@ struct Model {
 }
 
 impl Detector {
-    /// The local rules only.
+    /// The local detector only.
     pub fn local() -> Self {
-        Self { model: None }
+        Self::local_with(Engine::default())
+    }
+
+    /// The local detector only, with its intent scorer chosen.
+    pub fn local_with(engine: Engine) -> Self {
+        Self { model: None, engine }
     }
 
     /// The detector `settings` ask for, sharing model answers through `shared` when given.
@@ -81,12 +88,12 @@ impl Detector {
             timeout: settings.timeout,
         };
         let answers = TtlCache::new(CACHE_ENTRIES, CACHE_TTL);
-        Self { model: Some(Model { client: LlmDetector::new(&config), answers, shared }) }
+        Self { model: Some(Model { client: LlmDetector::new(&config), answers, shared }), engine: Engine::default() }
     }
 
     /// Detects what `query` asks of a member with `role`.
     pub async fn detect(&self, query: &str, role: Role) -> (Detection, Source) {
-        let local = detect(query);
+        let local = detect_with(query, self.engine);
         let Some(model) = &self.model else { return (local, Source::Local) };
         // A pasted log or document is not a request, and is not sent anywhere.
         if local.guards.pasted {

@@ -132,6 +132,11 @@ impl Concepts {
         self.0.count_ones()
     }
 
+    /// The concepts in the set, by their number (stable for a build: features hash them).
+    pub fn ids(self) -> impl Iterator<Item = u8> {
+        (0..64u8).filter(move |&i| self.0 & (1 << i) != 0)
+    }
+
     pub fn intents(self) -> Self {
         Concepts(self.0 & ((Concept::SignOff.bit() << 1) - 1))
     }

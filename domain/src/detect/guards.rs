@@ -19,6 +19,8 @@ pub struct Guards {
     pub injected: bool,
     /// `approve all…`, `close every…`: a micro-action acts on one record.
     pub bulk: bool,
+    /// `the bosun reported that leak twice last month`: an account of the past, not a request.
+    pub narrative: bool,
 }
 
 impl Guards {
@@ -29,7 +31,7 @@ impl Guards {
 
     /// Whether only read-only actions may be proposed.
     pub fn forbids_mutation(self) -> bool {
-        self.silences() || self.hedged || self.bulk
+        self.silences() || self.hedged || self.bulk || self.narrative
     }
 }
 
@@ -85,7 +87,48 @@ pub fn inspect(query: &str, tokens: &[Token]) -> Guards {
             .enumerate()
             .any(|(i, w)| *w == "all" && words[i + 1..].iter().take(3).any(|n| n.ends_with('s')))
             || words.contains(&"bulk"),
+        narrative: narrative(&words),
     }
+}
+
+/// A time well in the past together with a word that recounts rather than asks: `…twice last
+/// month`, `we had the same fault last year`, `he mentioned it a while ago`. `leaking since
+/// last week` is a symptom still going on, and is not caught.
+fn narrative(words: &[&str]) -> bool {
+    const RECOUNTING: &[&str] = &[
+        "twice",
+        "again",
+        "times",
+        "often",
+        "always",
+        "usually",
+        "reported",
+        "said",
+        "mentioned",
+        "told",
+        "complained",
+        "noticed",
+        "happened",
+        "had",
+        "was",
+        "were",
+        "did",
+        "saw",
+        "used",
+    ];
+    let past = words.iter().enumerate().any(|(i, w)| {
+        let ongoing = i > 0 && matches!(words[i - 1], "since" | "from" | "until" | "till");
+        let marker = match *w {
+            "last" => words.get(i + 1).is_some_and(|n| {
+                matches!(*n, "week" | "month" | "year" | "season" | "trip" | "time" | "winter" | "summer" | "yard")
+            }),
+            "ago" | "previously" | "formerly" => true,
+            "back" => words.get(i + 1) == Some(&"in"),
+            _ => false,
+        };
+        marker && !ongoing
+    });
+    past && words.iter().any(|w| RECOUNTING.contains(w))
 }
 
 fn contains_any(text: &str, needles: &[&str]) -> bool {
@@ -203,5 +246,15 @@ mod tests {
         assert!(hedged.forbids_mutation() && !hedged.silences());
         assert!(guards("approve all purchase requests").forbids_mutation());
         assert!(!guards("everything that happened to DG2 this season").forbids_mutation());
+    }
+
+    #[test]
+    fn accounts_of_the_past_are_narratives_but_ongoing_symptoms_are_not() {
+        assert!(guards("the bosun reported that leak twice last month").narrative);
+        assert!(guards("we had the same fault on DG2 last year").narrative);
+        assert!(guards("he mentioned it a while ago").narrative);
+        assert!(!guards("watermaker has been leaking since last week").narrative);
+        assert!(!guards("report a fault: bilge alarm went off twice tonight").narrative);
+        assert!(!guards("close the fault from last week").narrative);
     }
 }

@@ -308,13 +308,23 @@ fn by_initial() -> &'static HashMap<char, Vec<&'static str>> {
 /// What a single word means: as written, then without a plural or verb ending, then as the
 /// closest lexicon word within one edit (two for long words). Unknown words mean nothing.
 pub fn word(word: &str) -> Concepts {
+    entry(word).map(|(_, concepts)| concepts).unwrap_or_default()
+}
+
+/// The lexicon word a word is read as (`filters` → `filter`, `genrator` → `generator`), if any.
+pub fn spelling(word: &str) -> Option<&'static str> {
+    entry(word).map(|(spelling, _)| spelling)
+}
+
+fn entry(word: &str) -> Option<(&'static str, Concepts)> {
     let table = table();
-    if let Some(found) = table.get(word) {
-        return *found;
+    let found = |w: &str| table.get_key_value(w).map(|(k, v)| (*k, *v));
+    if let Some(hit) = found(word) {
+        return Some(hit);
     }
     for stem in stems(word) {
-        if let Some(found) = table.get(stem.as_str()) {
-            return *found;
+        if let Some(hit) = found(&stem) {
+            return Some(hit);
         }
     }
     // A hyphenated compound means what its head means: a pre-filter is a filter, a v-belt a belt.
@@ -322,9 +332,9 @@ pub fn word(word: &str) -> Concepts {
         && head.chars().count() >= 3
         && head.chars().all(char::is_alphabetic)
     {
-        return self::word(head);
+        return entry(head);
     }
-    typo(word).and_then(|w| table.get(w)).copied().unwrap_or_default()
+    typo(word).and_then(found)
 }
 
 /// Whether the lexicon knows this word exactly (no stemming or typo matching).

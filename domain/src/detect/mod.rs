@@ -10,6 +10,7 @@
 
 mod concepts;
 mod guards;
+pub mod intent;
 mod lexicon;
 mod mentions;
 mod model;
@@ -41,6 +42,18 @@ pub const MUTATION_CONFIDENCE: f32 = 0.8;
 pub const READ_CONFIDENCE: f32 = 0.6;
 /// How many candidates a detection keeps.
 const MAX_CANDIDATES: usize = 5;
+/// The learned model's probability a mutation needs to be proposed, and a read.
+pub const LEARNED_MUTATION_PROBABILITY: f32 = 0.5;
+pub const LEARNED_READ_PROBABILITY: f32 = 0.3;
+
+/// Which intent scorer answers: by default the hand-written rules, and the learned model where
+/// they propose nothing; or the rules alone, the baseline the model is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    #[default]
+    Learned,
+    Rules,
+}
 
 /// An action the query may mean, and how sure the detector is (0–1).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,17 +87,102 @@ impl Detection {
 
 /// Detects the actions a query may mean and the things it names.
 pub fn detect(query: &str) -> Detection {
-    let tokens = text::tokenize(query);
-    let guards = guards::inspect(query, &tokens);
-    let meanings = meanings(&tokens);
-    let mut mentions = mentions::extract(query, &tokens, &meanings);
-    let shape = Shape::of(query, &tokens, &meanings, &mentions);
-    if let Some(text) = free_text(query, &tokens, &meanings, shape.tail_start) {
-        mentions.push(text);
+    detect_with(query, Engine::default())
+}
+
+/// [`detect`] with the intent scorer chosen.
+pub fn detect_with(query: &str, engine: Engine) -> Detection {
+    let analysis = Analysis::of(query);
+    let silenced = analysis.guards.silences() || analysis.shape.all.has(OffTopic);
+    let candidates = match engine {
+        _ if silenced => Vec::new(),
+        Engine::Learned => {
+            // Measured on upstream.jsonl, the rules still beat the model where they answer, and
+            // the model wins back phrasings no rule covers: it answers where the rules abstain.
+            let ruled = analysis.ruled();
+            if ruled.is_empty() { analysis.learned() } else { ruled }
+        }
+        Engine::Rules => analysis.ruled(),
+    };
+    let terms = if analysis.guards.pasted { Vec::new() } else { terms(&analysis.tokens, &analysis.meanings) };
+    Detection { candidates, mentions: analysis.mentions, guards: analysis.guards, terms }
+}
+
+/// What the intent model sees of a query (for training and its tests).
+pub fn features_of(query: &str) -> intent::Features {
+    Analysis::of(query).features()
+}
+
+/// Everything worked out about a query before an intent is chosen.
+struct Analysis {
+    tokens: Vec<Token>,
+    guards: Guards,
+    meanings: Vec<Concepts>,
+    mentions: Vec<Mention>,
+    shape: Shape,
+}
+
+impl Analysis {
+    fn of(query: &str) -> Self {
+        let tokens = text::tokenize(query);
+        let guards = guards::inspect(query, &tokens);
+        let meanings = meanings(&tokens);
+        let mut mentions = mentions::extract(query, &tokens, &meanings);
+        let shape = Shape::of(query, &tokens, &meanings, &mentions);
+        if let Some(text) = free_text(query, &tokens, &meanings, shape.tail_start) {
+            mentions.push(text);
+        }
+        Self { tokens, guards, meanings, mentions, shape }
     }
-    let candidates = if guards.silences() || shape.all.has(OffTopic) { Vec::new() } else { score(&shape, guards) };
-    let terms = if guards.pasted { Vec::new() } else { terms(&tokens, &meanings) };
-    Detection { candidates, mentions, guards, terms }
+
+    fn features(&self) -> intent::Features {
+        let rules = rule_scores(&self.shape);
+        intent::features::extract(&intent::features::Reading {
+            tokens: &self.tokens,
+            meanings: &self.meanings,
+            mentions: &self.mentions,
+            guards: self.guards,
+            question: self.shape.all.has(Question),
+            rules: &rules,
+        })
+    }
+
+    /// The learned model's candidates: by probability, each above the floor of its side effect,
+    /// none when "no action" is the likeliest, and no mutation the guards forbid.
+    fn learned(&self) -> Vec<Candidate> {
+        let probabilities = intent::model().probabilities(&self.features());
+        let mut ranked: Vec<(usize, f32)> = probabilities.iter().copied().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        if ranked.first().is_some_and(|&(class, _)| class == 0) {
+            return Vec::new();
+        }
+        ranked
+            .into_iter()
+            .filter_map(|(class, confidence)| {
+                let action = intent::action_of(class)?;
+                let mutation = action.side_effect != SideEffect::ReadOnly;
+                let floor = if mutation { LEARNED_MUTATION_PROBABILITY } else { LEARNED_READ_PROBABILITY };
+                (confidence >= floor && !(mutation && self.guards.forbids_mutation()))
+                    .then_some(Candidate { action, confidence })
+            })
+            .take(MAX_CANDIDATES)
+            .collect()
+    }
+
+    /// The rules' candidates, each above the floor of its side effect.
+    fn ruled(&self) -> Vec<Candidate> {
+        rule_scores(&self.shape)
+            .into_iter()
+            .filter_map(|(name, confidence)| {
+                let action = actions::find(name)?;
+                let mutation = action.side_effect != SideEffect::ReadOnly;
+                let floor = if mutation { MUTATION_CONFIDENCE } else { READ_CONFIDENCE };
+                (confidence >= floor && !(mutation && self.guards.forbids_mutation()))
+                    .then_some(Candidate { action, confidence })
+            })
+            .take(MAX_CANDIDATES)
+            .collect()
+    }
 }
 
 /// The words of a query worth looking records up by: names, codes, symptoms and other content
@@ -271,24 +369,18 @@ fn fit(rule: &Rule, shape: &Shape) -> Option<f32> {
     Some((rule.score + bonus + specificity).min(1.0))
 }
 
-fn score(shape: &Shape, guards: Guards) -> Vec<Candidate> {
-    let mut candidates: Vec<Candidate> = Vec::new();
+/// Every rule's score for the query, the best per action, best first.
+fn rule_scores(shape: &Shape) -> Vec<(&'static str, f32)> {
+    let mut scores: Vec<(&'static str, f32)> = Vec::new();
     for rule in RULES {
         let Some(confidence) = fit(rule, shape) else { continue };
-        let Some(action) = actions::find(rule.action) else { continue };
-        let mutation = action.side_effect != SideEffect::ReadOnly;
-        let floor = if mutation { MUTATION_CONFIDENCE } else { READ_CONFIDENCE };
-        if confidence < floor || (mutation && guards.forbids_mutation()) {
-            continue;
-        }
-        match candidates.iter_mut().find(|c| c.action.name == rule.action) {
-            Some(existing) => existing.confidence = existing.confidence.max(confidence),
-            None => candidates.push(Candidate { action, confidence }),
+        match scores.iter_mut().find(|(action, _)| *action == rule.action) {
+            Some(existing) => existing.1 = existing.1.max(confidence),
+            None => scores.push((rule.action, confidence)),
         }
     }
-    candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-    candidates.truncate(MAX_CANDIDATES);
-    candidates
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    scores
 }
 
 /// The free text a title or note would take: what follows the command (`…: low oil pressure
