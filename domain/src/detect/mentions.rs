@@ -243,10 +243,7 @@ impl Extractor<'_> {
                 && let Some(value) = number_word(self.norm(i))
                 && self.norm(i) != "a"
                 && self.norm(i) != "an"
-                && self
-                    .tokens
-                    .get(i + 1)
-                    .is_some_and(|t| super::lexicon::word(&t.norm).has_any(Concepts::of(&[Item, PartWord])))
+                && self.counts_an_item(i)
             {
                 self.push(MentionKind::Quantity, i, i, value.to_string(), Some(value));
             }
@@ -264,6 +261,20 @@ impl Extractor<'_> {
                 .iter()
                 .any(|w| matches!(*w, "meter" | "reads" | "reading" | "hourmeter" | "running" | "at" | "now"))
             || (before.contains(&"hours") && before.contains(&"to"))
+    }
+
+    /// Whether the number word at `i` counts an item: "one fuel filter", "two filters", not "one of".
+    /// One describing word may come between (`fuel`, `spare`, `new`), never another number.
+    fn counts_an_item(&self, i: usize) -> bool {
+        let names_item = |j: usize| {
+            self.tokens.get(j).is_some_and(|t| super::lexicon::word(&t.norm).has_any(Concepts::of(&[Item, PartWord])))
+        };
+        let plain = |j: usize| {
+            self.tokens.get(j).is_some_and(|t| {
+                !is_stopword(&t.norm) && number_word(&t.norm).is_none() && parse_number(&t.norm).is_none()
+            })
+        };
+        names_item(i + 1) || (plain(i + 1) && names_item(i + 2))
     }
 
     /// `generator 2`, `chiller 3`, `step 3`, `deck 4`: a number that names rather than counts.
@@ -406,7 +417,8 @@ impl Extractor<'_> {
 /// A word that can be part of a name: not a stop word, not a request verb, not a number.
 fn is_content(token: &Token, meaning: Concepts) -> bool {
     let word = token.norm.as_str();
-    if is_stopword(word) || token.is_number() {
+    // `me` is a stop word unless its context made it the main engine (`stbd ME`).
+    if (is_stopword(word) && !meaning.has(Equipment)) || token.is_number() {
         return false;
     }
     let naming = Concepts::of(&[Equipment, Item, PartWord]);

@@ -158,13 +158,7 @@ impl Analysis {
         }
         ranked
             .into_iter()
-            .filter_map(|(class, confidence)| {
-                let action = intent::action_of(class)?;
-                let mutation = action.side_effect != SideEffect::ReadOnly;
-                let floor = if mutation { LEARNED_MUTATION_PROBABILITY } else { LEARNED_READ_PROBABILITY };
-                (confidence >= floor && !(mutation && self.guards.forbids_mutation()))
-                    .then_some(Candidate { action, confidence })
-            })
+            .filter_map(|(class, confidence)| self.proposable(intent::action_of(class)?, confidence, LEARNED_FLOORS))
             .take(MAX_CANDIDATES)
             .collect()
     }
@@ -173,17 +167,30 @@ impl Analysis {
     fn ruled(&self) -> Vec<Candidate> {
         rule_scores(&self.shape)
             .into_iter()
-            .filter_map(|(name, confidence)| {
-                let action = actions::find(name)?;
-                let mutation = action.side_effect != SideEffect::ReadOnly;
-                let floor = if mutation { MUTATION_CONFIDENCE } else { READ_CONFIDENCE };
-                (confidence >= floor && !(mutation && self.guards.forbids_mutation()))
-                    .then_some(Candidate { action, confidence })
-            })
+            .filter_map(|(name, confidence)| self.proposable(actions::find(name)?, confidence, RULE_FLOORS))
             .take(MAX_CANDIDATES)
             .collect()
     }
+
+    /// A candidate when its confidence reaches the floor of its side effect and the guards allow
+    /// it (they forbid mutations in narratives, hypotheticals and the like).
+    fn proposable(&self, action: &'static ActionSpec, confidence: f32, floors: Floors) -> Option<Candidate> {
+        let mutation = action.side_effect != SideEffect::ReadOnly;
+        let floor = if mutation { floors.mutation } else { floors.read };
+        (confidence >= floor && !(mutation && self.guards.forbids_mutation()))
+            .then_some(Candidate { action, confidence })
+    }
 }
+
+/// The confidence a mutation and a read need to be proposed.
+#[derive(Clone, Copy)]
+struct Floors {
+    mutation: f32,
+    read: f32,
+}
+
+const RULE_FLOORS: Floors = Floors { mutation: MUTATION_CONFIDENCE, read: READ_CONFIDENCE };
+const LEARNED_FLOORS: Floors = Floors { mutation: LEARNED_MUTATION_PROBABILITY, read: LEARNED_READ_PROBABILITY };
 
 /// The words of a query worth looking records up by: names, codes, symptoms and other content
 /// words, with abbreviations expanded and plurals made singular (`used 2 oil filters on DG2` →
@@ -253,8 +260,15 @@ fn in_context(tokens: &[Token], words: &[&str], i: usize) -> Concepts {
             }
         }
         "open" => Concepts::of(&[Show]),
-        // `ME` is the main engine; `me` is the speaker.
-        "me" if tokens[i].raw == "ME" || next.chars().all(|c| c.is_ascii_digit()) && !next.is_empty() => {
+        // `ME`, `stbd me`, `me2` is the main engine; `me` alone is the speaker.
+        "me" if tokens[i].raw == "ME"
+            || (!next.is_empty() && next.chars().all(|c| c.is_ascii_digit()))
+            || (i > 0
+                && matches!(
+                    words[i - 1],
+                    "port" | "stbd" | "stb" | "sb" | "ps" | "starboard" | "centre" | "center"
+                )) =>
+        {
             Concepts::of(&[Equipment])
         }
         "me" => Concepts::default(),

@@ -132,3 +132,26 @@ fn whom_work_is_handed_to() {
     assert_eq!(person("give me the davit job").as_deref(), Some("me"));
     assert_eq!(person("put 2 filters on the job"), None);
 }
+
+#[test]
+fn number_words_count_items_through_one_describing_word() {
+    let used = detect("used one fuel filter on generator 2");
+    assert_eq!(used.mention(MentionKind::Quantity).and_then(|m| m.number), Some(1.0));
+    assert_eq!(detect("one of the pumps is noisy").mention(MentionKind::Quantity), None);
+}
+
+#[test]
+fn me_is_the_main_engine_after_a_side() {
+    for query in ["stbd ME hours now 12,420", "port me running rough"] {
+        let equipment = detect(query).mention(MentionKind::Equipment).map(|m| m.value.clone());
+        assert!(equipment.is_some_and(|e| e.ends_with("main engine")), "{query}: {:?}", mentions(query));
+    }
+    assert!(mentions("assign it to me").contains(&(MentionKind::Person, "me".to_owned())));
+}
+
+#[test]
+fn time_against_a_work_order_is_logged_not_viewed() {
+    assert_eq!(top("3 hours on WO-2026-0001"), Some("log_work_order_hours"));
+    assert_eq!(top("2.5 hrs wo 57"), Some("log_work_order_hours"));
+    assert_eq!(top("WO-2026-0001"), Some("view_work_order"));
+}
