@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use pms_infra::master::registry::PgYachtRegistry;
 use pms_infra::migrate::migrate_all_tenants;
 use pms_infra::tenant::router::TenantRouter;
@@ -83,10 +83,11 @@ pub enum Command {
         /// over this many rounds of the input.
         #[arg(long, value_name = "ROUNDS")]
         latency: Option<usize>,
-        /// Score intents with the hand-written rules instead of the learned model: the baseline
-        /// the model is measured against (the rules also feed the model as evidence).
-        #[arg(long, conflicts_with = "llm")]
-        rules: bool,
+        /// Which scorer picks the intent: `combined` (the rules, and the learned model where they
+        /// propose nothing), `rules` alone (the baseline) or `model` alone (the rules still feed
+        /// it as evidence).
+        #[arg(long, value_enum, default_value_t = EngineChoice::Combined, conflicts_with = "llm")]
+        engine: EngineChoice,
         #[command(subcommand)]
         command: Option<DetectCommand>,
     },
@@ -160,8 +161,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         print!("{}", openapi::spec_json());
         return ExitCode::SUCCESS;
     }
-    if let Command::Detect { llm: false, role, latency, rules, command: None } = command {
-        let engine = if rules { Engine::Rules } else { Engine::Learned };
+    if let Command::Detect { llm: false, role, latency, engine, command: None } = command {
+        let engine = match engine {
+            EngineChoice::Combined => Engine::Learned,
+            EngineChoice::Rules => Engine::Rules,
+            EngineChoice::Model => Engine::Model,
+        };
         return detect_locally(role, latency, engine).await;
     }
     if let Command::Detect { command: Some(DetectCommand::Train { folds }), .. } = command {
@@ -205,6 +210,14 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 /// `detect` and `detect --latency`: the local detector, no configuration needed.
+/// The intent scorers `detect --engine` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineChoice {
+    Combined,
+    Rules,
+    Model,
+}
+
 async fn detect_locally(role: Role, latency: Option<usize>, engine: Engine) -> ExitCode {
     let stdin = std::io::stdin().lock();
     let outcome = match latency {

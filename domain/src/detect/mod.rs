@@ -47,12 +47,13 @@ pub const LEARNED_MUTATION_PROBABILITY: f32 = 0.5;
 pub const LEARNED_READ_PROBABILITY: f32 = 0.3;
 
 /// Which intent scorer answers: by default the hand-written rules, and the learned model where
-/// they propose nothing; or the rules alone, the baseline the model is measured against.
+/// they propose nothing; or either alone, to measure one against the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
     #[default]
     Learned,
     Rules,
+    Model,
 }
 
 /// An action the query may mean, and how sure the detector is (0–1).
@@ -103,6 +104,7 @@ pub fn detect_with(query: &str, engine: Engine) -> Detection {
             if ruled.is_empty() { analysis.learned() } else { ruled }
         }
         Engine::Rules => analysis.ruled(),
+        Engine::Model => analysis.learned(),
     };
     let terms = if analysis.guards.pasted { Vec::new() } else { terms(&analysis.tokens, &analysis.meanings) };
     Detection { candidates, mentions: analysis.mentions, guards: analysis.guards, terms }
