@@ -163,7 +163,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
     if let Command::Detect { llm: false, role, latency, engine, command: None } = command {
         let engine = match engine {
-            EngineChoice::Combined => Engine::Learned,
+            EngineChoice::Combined => Engine::Combined,
             EngineChoice::Rules => Engine::Rules,
             EngineChoice::Model => Engine::Model,
         };
@@ -209,7 +209,6 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// `detect` and `detect --latency`: the local detector, no configuration needed.
 /// The intent scorers `detect --engine` offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineChoice {
@@ -218,6 +217,7 @@ pub enum EngineChoice {
     Model,
 }
 
+/// `detect` and `detect --latency`: the local detector, no configuration needed.
 async fn detect_locally(role: Role, latency: Option<usize>, engine: Engine) -> ExitCode {
     let stdin = std::io::stdin().lock();
     let outcome = match latency {

@@ -51,7 +51,7 @@ pub const LEARNED_READ_PROBABILITY: f32 = 0.3;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
     #[default]
-    Learned,
+    Combined,
     Rules,
     Model,
 }
@@ -97,7 +97,7 @@ pub fn detect_with(query: &str, engine: Engine) -> Detection {
     let silenced = analysis.guards.silences() || analysis.shape.all.has(OffTopic);
     let candidates = match engine {
         _ if silenced => Vec::new(),
-        Engine::Learned => {
+        Engine::Combined => {
             // Measured on upstream.jsonl, the rules still beat the model where they answer, and
             // the model wins back phrasings no rule covers: it answers where the rules abstain.
             let ruled = analysis.ruled();
