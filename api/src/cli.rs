@@ -83,8 +83,8 @@ pub enum Command {
         /// over this many rounds of the input.
         #[arg(long, value_name = "ROUNDS")]
         latency: Option<usize>,
-        /// Which scorer picks the intent: `combined` (the rules, and the learned model where they
-        /// propose nothing), `rules` alone (the baseline) or `model` alone (the rules still feed
+        /// Which scorer picks the intent: `combined` (the learned model where it is sure, else the
+        /// rules, else the model), `rules` alone (the baseline) or `model` alone (the rules still feed
         /// it as evidence).
         #[arg(long, value_enum, default_value_t = EngineChoice::Combined, conflicts_with = "llm")]
         engine: EngineChoice,

@@ -55,7 +55,7 @@ pub struct LlmSettings {
 /// `DETECTOR`: which detector reads search queries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetectorMode {
-    /// The local rules only: nothing leaves the service.
+    /// The local detector only: nothing leaves the service.
     Local,
     /// The model, with the local rules as the fallback.
     Llm,

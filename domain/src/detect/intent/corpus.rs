@@ -3,13 +3,16 @@
 //! the binary so the model is the same wherever it runs.
 
 /// The corpus files, in a fixed order: the model depends on it.
-const FILES: [&str; 7] = [
+const FILES: [&str; 10] = [
     include_str!("../corpus/engineers.jsonl"),
     include_str!("../corpus/international.jsonl"),
     include_str!("../corpus/officers.jsonl"),
     include_str!("../corpus/mixed.jsonl"),
     include_str!("../corpus/conventions.jsonl"),
     include_str!("../corpus/managers.jsonl"),
+    include_str!("../corpus/shorthand.jsonl"),
+    include_str!("../corpus/multilingual.jsonl"),
+    include_str!("../corpus/technical.jsonl"),
     include_str!("../corpus/feedback.jsonl"),
 ];
 
