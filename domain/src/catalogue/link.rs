@@ -9,7 +9,7 @@
 
 use uuid::Uuid;
 
-use super::{Catalogue, Entry, Named, Trigrams, code_key};
+use super::{Catalogue, Entry, Named, Trigrams, code_key, words_of};
 use crate::actions::{ActionSpec, Enablement, EntityType, RecordState};
 use crate::detect::{Detection, MentionKind, Span};
 
@@ -47,7 +47,10 @@ impl Catalogue {
         // linked, tells one generator's fuel filter from the other's.
         let equipment_mention = detection.mention(MentionKind::Equipment);
         let equipment_named = equipment_mention.and_then(|m| {
-            let found = within_ambiguity(self.equipment_named(&m.value, &m.text, CANDIDATES));
+            let found = within_ambiguity(parents_over_their_parts(
+                self.equipment_named(&m.value, &m.text, CANDIDATES),
+                &m.text,
+            ));
             let link = Link { entity: EntityType::Equipment, span: None, text: String::new(), candidates: found };
             link.unambiguous().map(|n| n.record.name.clone())
         });
@@ -55,7 +58,8 @@ impl Catalogue {
         for mention in &detection.mentions {
             let (entity, found) = match mention.kind {
                 MentionKind::Equipment => {
-                    (EntityType::Equipment, self.equipment_named(&mention.value, &mention.text, CANDIDATES))
+                    let found = self.equipment_named(&mention.value, &mention.text, CANDIDATES);
+                    (EntityType::Equipment, parents_over_their_parts(found, &mention.text))
                 }
                 MentionKind::Part => (EntityType::Part, self.parts_named(&mention.value, part_context, CANDIDATES)),
                 MentionKind::WorkOrder => (
@@ -180,6 +184,19 @@ impl Catalogue {
 }
 
 /// Keeps the candidates about as likely as the best one.
+/// "the air handler" is the air handler, not its "Air handler, main deck sensor set": a
+/// sub-assembly listed with its parent is dropped unless the query types a word its name adds.
+fn parents_over_their_parts<'a>(found: Vec<Named<'a>>, typed: &str) -> Vec<Named<'a>> {
+    let typed: Vec<String> = words_of(typed).collect();
+    let keep = |child: &Named<'_>| {
+        let Some(parent) = found.iter().find(|p| Some(p.record.id) == child.record.parent) else { return true };
+        let parent_words: Vec<String> = words_of(&parent.record.name).collect();
+        words_of(&child.record.name).any(|w| !parent_words.contains(&w) && typed.contains(&w))
+    };
+    let kept: Vec<bool> = found.iter().map(keep).collect();
+    found.into_iter().zip(kept).filter_map(|(named, keep)| keep.then_some(named)).collect()
+}
+
 fn within_ambiguity(found: Vec<Named<'_>>) -> Vec<Named<'_>> {
     let top = found.first().map_or(0.0, |n| n.score);
     found.into_iter().filter(|n| top - n.score <= AMBIGUITY).collect()

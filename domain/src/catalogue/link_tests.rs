@@ -168,3 +168,21 @@ fn a_part_is_told_apart_by_the_equipment_named_with_it() {
         assert_eq!(linked(&catalogue, query, "log_part_usage", Part).as_deref(), want, "{query}");
     }
 }
+
+#[test]
+fn a_sub_assembly_is_meant_only_when_its_own_words_are_typed() {
+    let ok = RecordState::Equipment(EquipmentStatus::Operational);
+    let mut y = Yacht { records: Vec::new() };
+    y.add(EntityType::Equipment, "AHU-1", "Air handler, main deck", ok, None);
+    y.add(EntityType::Equipment, "AHU-1-SNS", "Air handler, main deck sensor set", ok, Some("AHU-1"));
+    let catalogue = Catalogue::new(y.records);
+    for (query, want) in
+        [("new work order: clean the air handler coils", "AHU-1"), ("air handler sensor set reading high", "AHU-1-SNS")]
+    {
+        assert_eq!(
+            linked(&catalogue, query, "create_work_order", EntityType::Equipment).as_deref(),
+            Some(want),
+            "{query}"
+        );
+    }
+}

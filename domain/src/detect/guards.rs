@@ -21,6 +21,9 @@ pub struct Guards {
     pub bulk: bool,
     /// `the bosun reported that leak twice last month`: an account of the past, not a request.
     pub narrative: bool,
+    /// `could you view the raw water pump overheating issue`: one clause led by a read verb asks
+    /// to see, not to change.
+    pub read_led: bool,
 }
 
 impl Guards {
@@ -31,7 +34,7 @@ impl Guards {
 
     /// Whether only read-only actions may be proposed.
     pub fn forbids_mutation(self) -> bool {
-        self.silences() || self.hedged || self.bulk || self.narrative
+        self.silences() || self.hedged || self.bulk || self.narrative || self.read_led
     }
 }
 
@@ -88,7 +91,27 @@ pub fn inspect(query: &str, tokens: &[Token]) -> Guards {
             .any(|(i, w)| *w == "all" && words[i + 1..].iter().take(3).any(|n| n.ends_with('s')))
             || words.contains(&"bulk"),
         narrative: narrative(&words),
+        read_led: read_led(&words),
     }
+}
+
+/// A single clause whose first word past any courtesy is a read verb: `pls show…`, `could you
+/// find…`, `look up…`. `open` is left out: crews open jobs. A second clause (`…and log 2 h`)
+/// may still ask for a change, so it lifts the guard.
+fn read_led(words: &[&str]) -> bool {
+    const COURTESY: &[&str] = &[
+        "hey", "hi", "please", "pls", "plz", "could", "can", "would", "will", "you", "u", "kindly", "just", "quickly",
+        "quick",
+    ];
+    const READ_VERBS: &[&str] = &["view", "find", "show", "display", "search", "lookup", "list"];
+    const JOINERS: &[&str] = &["and", "then", "also", "plus", "after"];
+    let rest: Vec<&str> = words.iter().copied().skip_while(|w| COURTESY.contains(w)).collect();
+    let led = match rest.as_slice() {
+        [first, ..] if READ_VERBS.contains(first) => true,
+        ["look" | "pull", "up", ..] => true,
+        _ => false,
+    };
+    led && !rest.iter().any(|w| JOINERS.contains(w))
 }
 
 /// A time well in the past together with a word that recounts rather than asks: `…twice last
@@ -256,5 +279,14 @@ mod tests {
         assert!(!guards("watermaker has been leaking since last week").narrative);
         assert!(!guards("report a fault: bilge alarm went off twice tonight").narrative);
         assert!(!guards("close the fault from last week").narrative);
+    }
+
+    #[test]
+    fn one_clause_led_by_a_read_verb_asks_to_see() {
+        assert!(guards("could you view raw water pump overheating issue").read_led);
+        assert!(guards("pls look up the windlass leak").read_led);
+        assert!(!guards("show the watermaker and log 3 hours on it").read_led);
+        assert!(!guards("open a job to clean the sea strainers").read_led);
+        assert!(!guards("report that the fwd bilge pump won't show pressure").read_led);
     }
 }
