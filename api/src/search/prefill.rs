@@ -47,6 +47,7 @@ fn value_for(action: &str, field: &str, sources: &Sources<'_>) -> Option<Value> 
         "part_id" => json!(resolved.best("part")?),
         "work_order_id" => json!(resolved.best("work_order")?),
         "fault_id" => json!(resolved.best("fault")?),
+        "title" if slots.recurrence.is_some() => json!(title(without_interval(text().as_deref().unwrap_or(query)))),
         "title" => json!(title(text().as_deref().unwrap_or(query))),
         "body" | "summary" | "completion_notes" | "resolution" | "reason" | "note" => json!(text()?),
         "code" => json!(detection.mention(MentionKind::FaultCode)?.value),
@@ -92,4 +93,43 @@ fn title(text: &str) -> String {
     let text: String = text.trim().chars().take(TITLE_CHARS).collect();
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// A plan's title without the interval it is filled in beside: `inspect the davit wire every 30
+/// days` → `inspect the davit wire`. Only a trailing interval goes; one mid-sentence stays.
+fn without_interval(text: &str) -> &str {
+    const ADVERBS: &[&str] = &["daily", "weekly", "fortnightly", "monthly", "quarterly", "annually", "yearly"];
+    // ASCII lower-casing keeps byte offsets, so a cut found in `lower` cuts `text` alike.
+    let lower = text.to_ascii_lowercase();
+    let cut = lower
+        .rfind(" every ")
+        .or_else(|| ["twice a ", "once a ", "each "].iter().filter_map(|p| lower.rfind(&format!(" {p}"))).max())
+        .filter(|&at| lower[at..].split_whitespace().count() <= 4)
+        .or_else(|| {
+            let last = lower.trim_end().rsplit(' ').next()?;
+            if ADVERBS.contains(&last) { lower.trim_end().len().checked_sub(last.len() + 1) } else { None }
+        });
+    match cut {
+        Some(at) if at > 0 && text.is_char_boundary(at) => text[..at].trim_end_matches([' ', ',', '-']),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_interval;
+
+    #[test]
+    fn a_trailing_interval_leaves_the_title() {
+        for (text, want) in [
+            ("inspect the davit crane wire every 30 days", "inspect the davit crane wire"),
+            ("grease the windlass, every 2 weeks", "grease the windlass"),
+            ("service the tender outboard twice a year", "service the tender outboard"),
+            ("test the bilge alarms weekly", "test the bilge alarms"),
+            ("check every valve on the fire main", "check every valve on the fire main"),
+            ("weekly", "weekly"),
+        ] {
+            assert_eq!(without_interval(text), want, "{text}");
+        }
+    }
 }
