@@ -183,7 +183,6 @@ impl Catalogue {
     }
 }
 
-/// Keeps the candidates about as likely as the best one.
 /// "the air handler" is the air handler, not its "Air handler, main deck sensor set": a
 /// sub-assembly listed with its parent is dropped unless the query types a word its name adds.
 fn parents_over_their_parts<'a>(found: Vec<Named<'a>>, typed: &str) -> Vec<Named<'a>> {
@@ -197,6 +196,7 @@ fn parents_over_their_parts<'a>(found: Vec<Named<'a>>, typed: &str) -> Vec<Named
     found.into_iter().zip(kept).filter_map(|(named, keep)| keep.then_some(named)).collect()
 }
 
+/// Keeps the candidates about as likely as the best one.
 fn within_ambiguity(found: Vec<Named<'_>>) -> Vec<Named<'_>> {
     let top = found.first().map_or(0.0, |n| n.score);
     found.into_iter().filter(|n| top - n.score <= AMBIGUITY).collect()

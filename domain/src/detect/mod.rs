@@ -149,8 +149,8 @@ impl Analysis {
 
     /// The model where it is sure (of an action or of none), the rules where it is not, and the
     /// model again where the rules abstain. Trained without one corpus voice and scored on it, this
-    /// beats the rules alone by 12–14 points of actions and 20 of "no action" (the rules fire on
-    /// chit-chat and narratives the model knows to leave alone); see README "Search bar".
+    /// beats the rules-first order by 12–14 points of actions and 20–25 of "no action" (the rules
+    /// fire on chit-chat and narratives the model knows to leave alone).
     fn combined(&self) -> Vec<Candidate> {
         let learned = self.learned();
         if learned.no_action >= MODEL_SURE {
