@@ -252,3 +252,33 @@ async fn a_record_created_or_changed_a_moment_ago_is_found_by_the_next_search() 
     assert!(!actions.contains(&json!("start_work_order")), "started already: {actions:?}");
     assert!(actions.contains(&json!("mark_work_order_complete")), "{actions:?}");
 }
+
+#[tokio::test]
+async fn plans_jobs_and_read_requests_are_filled_in_as_a_crew_means_them() {
+    let demo = demo().await;
+    let equipment_id = |answer: &Value, name: &str| {
+        answer["entities"].as_array().expect("entities").iter().find(|e| e["name"] == name).map(|e| e["id"].clone())
+    };
+
+    let answer = demo.search("inspect the davit crane wire every 30 days").await;
+    assert_eq!(top(&answer)["action"], "schedule_maintenance");
+    assert_eq!(top(&answer)["prefill"]["every_days"], 30);
+    assert_eq!(
+        top(&answer)["prefill"]["title"],
+        "Inspect the davit crane wire",
+        "the interval is a field, not the title"
+    );
+    assert_eq!(Some(top(&answer)["prefill"]["equipment_id"].clone()), equipment_id(&answer, "Tender davit crane"));
+
+    // The air handler has a sensor set of its own; "the air handler" is the unit itself.
+    let answer = demo.search("new work order: clean the air handler coils").await;
+    assert_eq!(top(&answer)["action"], "create_work_order");
+    assert_eq!(Some(top(&answer)["prefill"]["equipment_id"].clone()), equipment_id(&answer, "Air handler, main deck"));
+
+    for query in ["could you view the raw water pump overheating issue", "pls look up the windlass leak"] {
+        let answer = demo.search(query).await;
+        for action in answer["actions"].as_array().expect("actions") {
+            assert_eq!(action["side_effect"], "read_only", "{query}: {action}");
+        }
+    }
+}
