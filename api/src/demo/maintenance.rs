@@ -1,6 +1,7 @@
-//! M/Y Aurora's maintenance data for the demo: a motor yacht's systems and components, a stocked
-//! spares inventory, faults, work orders and a handover in every state, and planned maintenance. Written through the
-//! same use cases as the API, so it is audited like any other change.
+//! M/Y Aurora's maintenance data for the demo: a motor yacht's systems, the components and spares
+//! each really has ([`super::kit`]), faults, work orders and a handover in every state, and
+//! planned maintenance. Written through the same use cases as the API, so it is audited like any
+//! other change.
 
 use anyhow::Context as _;
 use chrono::{Duration, Utc};
@@ -20,6 +21,8 @@ use pms_domain::maintenance::work_order::{
     create_work_order, create_work_order_from_fault, log_hours,
 };
 use pms_infra::tenant::tx::TenantTx;
+
+use super::kit::kit;
 
 /// Code, name, system, criticality, maker, model, running hours (if metered).
 type MainItem = (&'static str, &'static str, &'static str, Criticality, &'static str, &'static str, Option<f64>);
@@ -50,38 +53,6 @@ const MAIN: [MainItem; 22] = [
     ("TND-1", "Tender outboard", "Tenders", Criticality::Medium, "Yamaha", "F250", Some(640.0)),
 ];
 
-/// Components every main item has (suffixing its code).
-const COMPONENTS: [(&str, &str); 6] = [
-    ("PMP", "circulation pump"),
-    ("HX", "heat exchanger"),
-    ("FLT", "filter housing"),
-    ("SNS", "sensor set"),
-    ("MTR", "drive motor"),
-    ("PNL", "control panel"),
-];
-
-/// Spares every main item carries.
-const SPARES: [&str; 18] = [
-    "Oil filter",
-    "Fuel filter",
-    "Air filter",
-    "Raw water impeller",
-    "V-belt",
-    "Thermostat",
-    "Gasket set",
-    "Zinc anode",
-    "O-ring kit",
-    "Injector",
-    "Coolant hose",
-    "Strainer basket",
-    "Bearing",
-    "Mechanical seal",
-    "Pressure sensor",
-    "Temperature sensor",
-    "Relay",
-    "Fuse kit",
-];
-
 fn hours(value: f64) -> Hours {
     Hours::from_f64(value).expect("demo hours are valid")
 }
@@ -110,7 +81,7 @@ pub async fn seed(tx: &mut TenantTx, chief: &Actor) -> anyhow::Result<bool> {
         };
         let new = NewEquipment { code: EquipmentCode::parse(code)?, parent: None, details, criticality };
         let main = create_equipment(tx, chief, new, now).await.with_context(|| format!("equipment {code}"))?;
-        for (suffix, component) in COMPONENTS {
+        for (suffix, component) in kit(code).0 {
             let details = EquipmentDetails {
                 name: format!("{name} {component}"),
                 system: Some(system.to_owned()),
@@ -141,20 +112,24 @@ pub async fn seed(tx: &mut TenantTx, chief: &Actor) -> anyhow::Result<bool> {
 }
 
 async fn seed_spares(tx: &mut TenantTx, chief: &Actor, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
-    for (m, (code, name, ..)) in MAIN.iter().enumerate() {
-        for (s, spare) in SPARES.iter().enumerate() {
-            let index = u32::try_from(m * SPARES.len() + s).unwrap_or_default();
+    let mut index = 0_u32;
+    for (m, (code, name, _, _, maker, ..)) in MAIN.iter().enumerate() {
+        let spares = kit(code).1;
+        // Twins carry the same maker's numbers; the stock line says which one it is fitted to.
+        let twin = MAIN.iter().any(|other| other.0 != *code && std::ptr::eq(kit(other.0).1, spares));
+        for (s, (what, maker_number, unit, minimum, reorder)) in spares.iter().enumerate() {
+            let number = if twin { format!("{maker_number}/{code}") } else { (*maker_number).to_owned() };
             let new = NewPart {
-                number: PartNumber::parse(&format!("{code}-{:02}", s + 1))?,
-                name: format!("{spare} ({name})"),
-                manufacturer: Some(MAIN[m].4.to_owned()),
-                unit: "pcs".to_owned(),
+                number: PartNumber::parse(&number)?,
+                name: format!("{what} ({name})"),
+                manufacturer: Some((*maker).to_owned()),
+                unit: (*unit).to_owned(),
                 location: Some(format!("Store {}{}", ["A", "B", "C", "D"][m % 4], s % 6 + 1)),
                 barcode: Some(format!("400{:010}", 6_381_000 + index)),
-                minimum_quantity: quantity(if s < 6 { 2 } else { 0 }),
-                reorder_quantity: quantity(if s < 6 { 6 } else { 0 }),
+                minimum_quantity: quantity(*minimum),
+                reorder_quantity: quantity(*reorder),
             };
-            let part = create_part(tx, chief, new, now).await?;
+            let part = create_part(tx, chief, new, now).await.with_context(|| format!("part {number}"))?;
             // Deterministic stock: some at zero, some below their minimum, most comfortable.
             let on_hand = (index * 7) % 9;
             if on_hand > 0 {
@@ -168,6 +143,7 @@ async fn seed_spares(tx: &mut TenantTx, chief: &Actor, now: chrono::DateTime<Utc
                 )
                 .await?;
             }
+            index += 1;
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! (to show isolation), their crews, and a platform administrator, all with one password.
 
 pub mod bench;
+mod kit;
 pub mod maintenance;
 mod schedules;
 

@@ -129,24 +129,28 @@ impl Catalogue {
     }
 
     /// Parts whose name or number the mention matches; `context` (the equipment named alongside,
-    /// if any) breaks ties between the same part for different equipment.
+    /// if any) breaks ties between the same part for different equipment. A maker's number
+    /// names every stock line carrying it (`GM32359` names `GM32359/DG-1` and `GM32359/DG-2`).
     pub fn parts_named(&self, phrase: &str, context: Option<&str>, limit: usize) -> Vec<Named<'_>> {
         let phrase_trigrams = Trigrams::of(phrase);
         let owner = context.map(|c| format!("({})", c.to_lowercase()));
         let context = context.map(Trigrams::of);
-        let number = phrase.trim().to_uppercase();
+        let key = code_key(phrase);
+        let numbered = key.chars().any(|c| c.is_ascii_digit());
         self.best(limit, |entry| {
             (entry.record.entity == EntityType::Part).then(|| {
-                if entry.record.code.to_uppercase() == number {
-                    1.0
+                let names_owner = owner.as_ref().is_some_and(|o| entry.record.name.to_lowercase().contains(o.as_str()));
+                let bonus = if names_owner {
+                    PART_OWNER_BONUS
                 } else {
-                    let names_owner =
-                        owner.as_ref().is_some_and(|o| entry.record.name.to_lowercase().contains(o.as_str()));
-                    let bonus = if names_owner {
-                        PART_OWNER_BONUS
-                    } else {
-                        context.as_ref().map_or(0.0, |c| 0.1 * c.word_similarity(&entry.name))
-                    };
+                    context.as_ref().map_or(0.0, |c| 0.1 * c.word_similarity(&entry.name))
+                };
+                let maker_number = entry.record.code.split('/').next().unwrap_or_default();
+                if numbered && entry.code_key == key {
+                    1.0 + PART_OWNER_BONUS
+                } else if numbered && code_key(maker_number) == key {
+                    0.9 + bonus
+                } else {
                     name_score(&phrase_trigrams, &entry.name) + bonus
                 }
             })

@@ -111,6 +111,22 @@ fn the_equipment_named_alongside_breaks_a_part_tie() {
 }
 
 #[test]
+fn a_makers_number_names_every_stock_line_carrying_it() {
+    let catalogue = Catalogue::new(vec![
+        part("GM32359/DG-1", "Fuel filter (Generator 1)"),
+        part("GM32359/DG-2", "Fuel filter (Generator 2)"),
+        part("GM16749", "Oil filter (Generator 1)"),
+    ]);
+    let codes = |found: &[Named<'_>]| found.iter().map(|n| n.record.code.clone()).collect::<Vec<_>>();
+    let both = catalogue.parts_named("GM32359", None, 3);
+    assert_eq!(codes(&both), ["GM32359/DG-1", "GM32359/DG-2"]);
+    assert!((both[0].score - both[1].score).abs() < 1e-9, "neither is preferred");
+    assert_eq!(codes(&catalogue.parts_named("GM32359", Some("Generator 2"), 3))[0], "GM32359/DG-2");
+    assert_eq!(codes(&catalogue.parts_named("gm32359/dg-2", None, 1)), ["GM32359/DG-2"]);
+    assert_eq!(codes(&catalogue.parts_named("GM-16749", None, 1)), ["GM16749"]);
+}
+
+#[test]
 fn work_orders_resolve_by_full_number_or_latest_sequence() {
     let catalogue = fleet();
     assert_eq!(catalogue.work_order_numbered("2025-1").map(|r| r.name.as_str()), Some("Generator 2 oil change"));

@@ -20,7 +20,8 @@ pub enum MentionKind {
     FaultCode,
     /// A phrase naming equipment: `port main`, `DG2`, `raw water pump`.
     Equipment,
-    /// A phrase naming a spare part: `oil filters`, `raw water impeller kit`.
+    /// A phrase naming a spare part: `oil filters`, `raw water impeller kit`, or its maker's
+    /// number (`GM32359`, value upper-cased).
     Part,
     /// Whom a job is for: `Marco`, `me`, `the 2nd engineer`.
     Person,
@@ -57,6 +58,7 @@ pub fn extract(query: &str, tokens: &[Token], meanings: &[Concepts]) -> Vec<Ment
     let mut out = Extractor { query, tokens, used: vec![false; tokens.len()], mentions: Vec::new() };
     out.references();
     out.fault_codes();
+    out.part_numbers();
     out.numbers();
     out.people();
     out.chunks(meanings);
@@ -115,6 +117,20 @@ impl Extractor<'_> {
                 if !number.is_empty() && is_reference_digits(&number) {
                     self.push(kind, i, at, number, None);
                 }
+            }
+        }
+    }
+
+    /// Maker part numbers, as part mentions whose value is the number (see [`part_numbers`]).
+    fn part_numbers(&mut self) {
+        for (from, to, number) in super::part_numbers::find(self.query) {
+            let inside: Vec<usize> = (0..self.tokens.len())
+                .filter(|&k| self.tokens[k].span.start < to && self.tokens[k].span.end > from)
+                .collect();
+            if let (Some(&first), Some(&last)) = (inside.first(), inside.last())
+                && !self.used[first..=last].iter().any(|u| *u)
+            {
+                self.push(MentionKind::Part, first, last, number, None);
             }
         }
     }
@@ -266,8 +282,12 @@ impl Extractor<'_> {
     /// Whether the number word at `i` counts an item: "one fuel filter", "two filters", not "one of".
     /// One describing word may come between (`fuel`, `spare`, `new`), never another number.
     fn counts_an_item(&self, i: usize) -> bool {
+        let part_number = |j: usize| {
+            self.mentions.iter().any(|m| m.kind == MentionKind::Part && m.span.start == self.tokens[j].span.start)
+        };
         let names_item = |j: usize| {
             self.tokens.get(j).is_some_and(|t| super::lexicon::word(&t.norm).has_any(Concepts::of(&[Item, PartWord])))
+                || (j < self.tokens.len() && part_number(j))
         };
         let plain = |j: usize| {
             self.tokens.get(j).is_some_and(|t| {

@@ -14,6 +14,7 @@ pub mod intent;
 mod lexicon;
 mod mentions;
 mod model;
+mod part_numbers;
 mod redact;
 mod rules;
 pub mod slots;

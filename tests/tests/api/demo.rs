@@ -49,7 +49,7 @@ async fn seeding_twice_gives_the_same_fleet_and_working_logins() {
     .fetch_one(&pool_for(&database).await)
     .await
     .expect("counts");
-    assert_eq!(counts, (154, 396, 5, 6, 3, 18, 6), "the six due schedules have their work planned");
+    assert_eq!(counts, (169, 219, 5, 6, 3, 18, 6), "the six due schedules have their work planned");
     let chief_token = chief["access_token"].as_str().expect("token");
     let generators: serde_json::Value = app
         .get_as(&format!("/v1/yachts/{aurora_id}/equipment?q=generator&roots_only=true"), chief_token)

@@ -270,10 +270,23 @@ async fn plans_jobs_and_read_requests_are_filled_in_as_a_crew_means_them() {
     );
     assert_eq!(Some(top(&answer)["prefill"]["equipment_id"].clone()), equipment_id(&answer, "Tender davit crane"));
 
-    // The air handler has a sensor set of its own; "the air handler" is the unit itself.
+    // The air handler has cooling and heating coils of its own; "the air handler" is the unit.
     let answer = demo.search("new work order: clean the air handler coils").await;
     assert_eq!(top(&answer)["action"], "create_work_order");
     assert_eq!(Some(top(&answer)["prefill"]["equipment_id"].clone()), equipment_id(&answer, "Air handler, main deck"));
+
+    // A maker's number names the stock line; twins carry the same number, told apart by the
+    // equipment named alongside or offered both.
+    let answer = demo.search("used one GM32359 on DG-2").await;
+    assert_eq!(top(&answer)["action"], "log_part_usage");
+    assert_eq!(top(&answer)["prefill"]["quantity"], 1.0);
+    assert_eq!(Some(top(&answer)["prefill"]["part_id"].clone()), equipment_id(&answer, "Fuel filter (Generator 2)"));
+    let answer = demo.search("where is GM32359").await;
+    assert_eq!(top(&answer)["action"], "view_part_location");
+    assert!(top(&answer)["prefill"].get("part_id").is_none(), "two generators carry it: {answer}");
+    let offered: Vec<&str> =
+        answer["entities"].as_array().expect("entities").iter().filter_map(|e| e["code"].as_str()).collect();
+    assert_eq!(offered, ["GM32359/DG-1", "GM32359/DG-2"]);
 
     for query in ["could you view the raw water pump overheating issue", "pls look up the windlass leak"] {
         let answer = demo.search(query).await;
