@@ -25,7 +25,7 @@ pub(crate) struct Demo {
     pub(crate) other: TestYacht,
 }
 
-/// A yacht with M/Y Aurora's demo maintenance data (154 equipment items, 396 parts, faults, work
+/// A yacht with M/Y Aurora's demo maintenance data (equipment, its spares, faults, work
 /// orders), seeded through the same code as `pipeline-core seed-demo` into a yacht of its own.
 async fn demo() -> Demo {
     demo_with(|_| {}).await

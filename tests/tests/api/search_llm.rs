@@ -192,3 +192,57 @@ async fn pastes_are_not_sent_to_the_model() {
     assert_eq!(answer["actions"], json!([]));
     assert_eq!(fake.calls(), 0);
 }
+
+#[tokio::test]
+async fn the_model_picks_the_action_and_the_yachts_records_fill_it_as_on_the_local_path() {
+    let fake = FakeLlm::start(Behaviour::Status(500)).await;
+    let demo = demo_with_model(&fake).await;
+    let query = "used 2 fuel filters on generator 2";
+
+    let local = demo.search(query).await;
+    assert_eq!(local["detector"], "fallback", "the failing model leaves the local detector to answer");
+    assert_eq!(local["actions"][0]["action"], "log_part_usage");
+    // The model names the action only; the same linking and slots fill its payload.
+    fake.set(FakeLlm::answer("log_part_usage", 0.91, &[]));
+    let modelled = demo.search(query).await;
+    assert_eq!(modelled["detector"], "llm");
+    assert_eq!(modelled["actions"][0]["action"], "log_part_usage");
+    assert_eq!(modelled["actions"][0]["prefill"], local["actions"][0]["prefill"]);
+    assert_eq!(modelled["entities"], local["entities"]);
+    let prefill = &modelled["actions"][0]["prefill"];
+    assert_eq!(prefill["quantity"], 2.0);
+    let part = modelled["entities"].as_array().expect("entities").iter().find(|e| e["id"] == prefill["part_id"]);
+    assert_eq!(part.expect("the part is an entity")["name"], "Fuel filter (Generator 2)");
+}
+
+#[tokio::test]
+async fn records_a_model_names_outside_the_query_or_the_yacht_are_dropped() {
+    let fake = FakeLlm::start(FakeLlm::answer(
+        "record_running_hours",
+        0.9,
+        &[("equipment", "bow thruster"), ("equipment", "Generator 1"), ("running_hours", "1,250")],
+    ))
+    .await;
+    let demo = demo_with_model(&fake).await;
+    // Borealis has a bow thruster; Aurora has none.
+    let response = demo
+        .app
+        .post_json(
+            &format!("/v1/yachts/{}/equipment", demo.other.id),
+            &json!({"code": "BT-1", "name": "Bow thruster", "criticality": "high"}),
+            Some(&demo.other.captain_token),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+
+    let answer = demo.search("bow thruster meter reads 1,250").await;
+    assert_eq!(answer["detector"], "llm");
+    let top = &answer["actions"][0];
+    assert_eq!(top["action"], "record_running_hours");
+    assert_eq!(top["prefill"]["hours"], 1250.0, "{answer}");
+    assert!(top["prefill"].get("equipment_id").is_none(), "neither yacht's record is Aurora's answer: {answer}");
+    assert!(top["missing_fields"].as_array().expect("missing").iter().any(|f| f == "equipment_id"));
+    let named: Vec<&str> =
+        answer["entities"].as_array().expect("entities").iter().filter_map(|e| e["name"].as_str()).collect();
+    assert!(!named.contains(&"Bow thruster") && !named.contains(&"Generator 1"), "{named:?}");
+}
