@@ -120,6 +120,13 @@ pub enum DetectCommand {
         /// Folds of the cross-validation (0: skip it).
         #[arg(long, default_value_t = 5)]
         folds: usize,
+        /// Instead, train without this corpus voice (a file name without `.jsonl`) and score
+        /// each engine on its lines: how the detector does on a writer it never read.
+        #[arg(long, value_name = "VOICE")]
+        hold_out: Option<String>,
+        /// With `--hold-out`: also list the lines the combined engine gets wrong.
+        #[arg(long, requires = "hold_out")]
+        misses: bool,
     },
 }
 
@@ -169,9 +176,21 @@ pub async fn run(cli: Cli) -> ExitCode {
         };
         return detect_locally(role, latency, engine).await;
     }
-    if let Command::Detect { command: Some(DetectCommand::Train { folds }), .. } = command {
-        println!("{}", search_command::train_report(folds));
-        return ExitCode::SUCCESS;
+    if let Command::Detect { command: Some(DetectCommand::Train { folds, hold_out, misses }), .. } = command {
+        let report = match hold_out {
+            Some(voice) => search_command::hold_out_report(&voice, misses),
+            None => Ok(search_command::train_report(folds)),
+        };
+        return match report {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("pipeline-core: {e}");
+                ExitCode::from(2)
+            }
+        };
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,

@@ -5,7 +5,8 @@
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
-use pms_domain::detect::{Detection, Engine, detect_with, intent};
+use pms_domain::actions::SideEffect;
+use pms_domain::detect::{Detection, Engine, detect_using, detect_with, intent};
 use pms_domain::directory::YachtStatus;
 use pms_domain::identity::Role;
 use pms_domain::yacht::{Yacht, YachtRegistry as _};
@@ -150,6 +151,50 @@ pub fn train_report(folds: usize) -> String {
         );
     }
     report
+}
+
+/// `detect train --hold-out VOICE`: a model trained without one voice, and each engine's share of
+/// that voice's lines answered right (the action named; for a no-action line, no mutation).
+pub fn hold_out_report(left_out: &str, list_misses: bool) -> Result<String, String> {
+    let voice = intent::corpus::voice(left_out).ok_or_else(|| {
+        let names: Vec<&str> = intent::corpus::VOICES.iter().map(|v| v.name).collect();
+        format!("no corpus voice {left_out:?}; the voices are {}", names.join(", "))
+    })?;
+    let held = voice.examples();
+    let (model, _) = intent::train(&intent::corpus::embedded_without(left_out), &intent::Training::default());
+    let (actions, none) = held.iter().partition::<Vec<_>, _>(|e| e.action.is_some());
+    let mut report =
+        vec![format!("trained without {left_out}: {} action lines, {} no-action lines", actions.len(), none.len())];
+    for (label, engine) in [("combined", Engine::Combined), ("rules", Engine::Rules), ("model", Engine::Model)] {
+        let top = |query: &str| detect_using(query, engine, &model).top().map(|c| c.action);
+        let right = actions.iter().filter(|e| top(&e.query).map(|a| a.name) == e.action.as_deref()).count();
+        let kept = none.iter().filter(|e| top(&e.query).is_none_or(|a| a.side_effect == SideEffect::ReadOnly)).count();
+        report.push(format!(
+            "{label:>8}: action {:.3}, no-action lines free of mutations {:.3}",
+            share(right, actions.len()),
+            share(kept, none.len())
+        ));
+    }
+    if list_misses {
+        for example in &held {
+            let got = detect_using(&example.query, Engine::Combined, &model).top().map(|c| c.action);
+            let right = match &example.action {
+                Some(want) => got.is_some_and(|a| a.name == want),
+                None => got.is_none_or(|a| a.side_effect == SideEffect::ReadOnly),
+            };
+            if !right {
+                let got = got.map_or("nothing", |a| a.name);
+                let want = example.action.as_deref().unwrap_or("no action");
+                report.push(format!("  miss {:?}: want {want}, got {got}", example.query));
+            }
+        }
+    }
+    Ok(report.join("\n"))
+}
+
+#[allow(clippy::cast_precision_loss)] // counts of a few thousand
+fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 { 1.0 } else { part as f64 / whole as f64 }
 }
 
 /// One labelled search, as `detect export` writes it: `query` and `expected` as in the dev set.

@@ -133,11 +133,12 @@ fn millis(since: Instant) -> f64 {
 async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> Result<SearchResponse, ApiError> {
     let limit = request.validate()?;
     let started = Instant::now();
-    let (detection, source) = state.detector.detect(&request.query, ctx.role).await;
+    let (mut detection, source) = state.detector.detect(&request.query, ctx.role).await;
     let detect_ms = millis(started);
     let resolving = Instant::now();
     let mut tx = ctx.store.begin().await?;
     let catalogue = state.catalogues.current(&mut tx).await?;
+    catalogue.retarget_note(&request.query, &mut detection);
     let resolved = resolve::resolve(&catalogue, &detection, detection.top().map(|c| c.action));
     let resolve_ms = millis(resolving);
     let searching = Instant::now();

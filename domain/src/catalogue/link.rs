@@ -135,6 +135,15 @@ impl Catalogue {
         })
     }
 
+    /// Whether the query, word for word, holds every word of this record's title. Raw words, not
+    /// search terms: "oil change" and "oil weep" are the same terms once the verb is dropped.
+    pub(super) fn title_typed(&self, record: Uuid, query: &str) -> bool {
+        let Some(entry) = self.entries.iter().find(|e| e.record.id == record) else { return false };
+        let typed: Vec<String> = words_of(query).collect();
+        let mut title = words_of(&entry.record.name).filter(|w| !is_generic(w)).peekable();
+        title.peek().is_some() && title.all(|word| typed.iter().any(|t| same_word(&word, t)))
+    }
+
     /// The equipment named and everything above and below it in the tree: a job on the raw-water
     /// pump is about the engine it belongs to, and the engine's job is about its pump.
     fn related_equipment(&self, named: &[Uuid]) -> Vec<Uuid> {

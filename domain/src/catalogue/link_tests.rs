@@ -186,3 +186,25 @@ fn a_sub_assembly_is_meant_only_when_its_own_words_are_typed() {
         );
     }
 }
+
+#[test]
+fn a_note_goes_on_the_job_or_fault_its_title_names_not_on_the_machine() {
+    let catalogue = yacht();
+    for (query, want) in [
+        ("note on the generator 2 belt change: tension checked", "add_work_order_note"),
+        ("note for WO-2026-0005: impeller vanes cracked", "add_work_order_note"),
+        ("note on the chiller short cycling: thermostat swapped", "add_fault_note"),
+        ("note on generator 2: small oil weep at the sump", "add_equipment_note"),
+        ("note on chiller 2: condenser fins dirty", "add_equipment_note"),
+        ("note on generator 2: oil weep at the belt guard", "add_equipment_note"),
+    ] {
+        let mut detection = detect(query);
+        let equipment_note = find("add_equipment_note").expect("an action");
+        // Whatever the detector made of the words, a note on equipment is what is retargeted.
+        detection.candidates = vec![crate::detect::Candidate { action: equipment_note, confidence: 0.9 }];
+        catalogue.retarget_note(query, &mut detection);
+        let names: Vec<&str> = detection.candidates.iter().map(|c| c.action.name).collect();
+        assert_eq!(names[0], want, "{query}: {names:?}");
+        assert!(names.contains(&"add_equipment_note"), "the machine's note stays a candidate: {query}");
+    }
+}

@@ -4,6 +4,7 @@
 //! database's time on every search.
 
 mod link;
+mod note_target;
 pub mod people;
 mod rank;
 mod trigram;

@@ -115,3 +115,27 @@ async fn detect_latency_summarises_the_local_detector() {
     assert!(summary.starts_with("detector latency over 2 queries x 3 rounds: p50 "), "{summary}");
     assert!(summary.contains(" p99 "), "{summary}");
 }
+
+#[tokio::test]
+async fn detect_train_holds_one_voice_out_and_scores_each_engine_on_it() {
+    let env = std::collections::HashMap::new();
+    let output = binary_command(&env)
+        .args(["detect", "train", "--hold-out", "conventions", "--misses"])
+        .output()
+        .await
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = String::from_utf8_lossy(&output.stdout);
+    let lines = include_str!("../../../domain/src/detect/corpus/conventions.jsonl").lines().count();
+    let first = report.lines().next().expect("a report");
+    let counted: usize =
+        first.split([':', ',']).filter_map(|part| part.split_whitespace().next()?.parse::<usize>().ok()).sum();
+    assert_eq!(counted, lines, "every line of the voice is scored: {first}");
+    for engine in ["combined", "rules", "model"] {
+        assert!(report.lines().any(|l| l.trim_start().starts_with(&format!("{engine}: action "))), "{report}");
+    }
+
+    let unknown = binary_command(&env).args(["detect", "train", "--hold-out", "pirates"]).output().await.expect("runs");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("the voices are engineers, "));
+}

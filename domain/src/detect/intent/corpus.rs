@@ -2,18 +2,33 @@
 //! searches users gave a verdict on, appended from `pipeline-core detect export`), embedded in
 //! the binary so the model is the same wherever it runs.
 
+/// A corpus file: one voice (a kind of writer, or the users' verdicts).
+#[derive(Debug)]
+pub struct Voice {
+    pub name: &'static str,
+    text: &'static str,
+}
+
+macro_rules! voices {
+    ($($name:literal),+ $(,)?) => {
+        [$(Voice { name: $name, text: include_str!(concat!("../corpus/", $name, ".jsonl")) }),+]
+    };
+}
+
 /// The corpus files, in a fixed order: the model depends on it.
-const FILES: [&str; 10] = [
-    include_str!("../corpus/engineers.jsonl"),
-    include_str!("../corpus/international.jsonl"),
-    include_str!("../corpus/officers.jsonl"),
-    include_str!("../corpus/mixed.jsonl"),
-    include_str!("../corpus/conventions.jsonl"),
-    include_str!("../corpus/managers.jsonl"),
-    include_str!("../corpus/shorthand.jsonl"),
-    include_str!("../corpus/multilingual.jsonl"),
-    include_str!("../corpus/technical.jsonl"),
-    include_str!("../corpus/feedback.jsonl"),
+pub const VOICES: [Voice; 12] = voices![
+    "engineers",
+    "international",
+    "officers",
+    "mixed",
+    "conventions",
+    "managers",
+    "shorthand",
+    "multilingual",
+    "technical",
+    "terse_office",
+    "terse_crew",
+    "feedback",
 ];
 
 /// One labelled line: a query and the action it means, or `None` for no action.
@@ -25,7 +40,24 @@ pub struct Example {
 
 /// Every example of the embedded corpus.
 pub fn embedded() -> Vec<Example> {
-    FILES.iter().flat_map(|file| parse(file).unwrap_or_default()).collect()
+    VOICES.iter().flat_map(Voice::examples).collect()
+}
+
+impl Voice {
+    /// The voice's examples (none if a line is malformed: a test proves none is).
+    pub fn examples(&self) -> Vec<Example> {
+        parse(self.text).unwrap_or_default()
+    }
+}
+
+/// The voice of this name.
+pub fn voice(name: &str) -> Option<&'static Voice> {
+    VOICES.iter().find(|v| v.name == name)
+}
+
+/// Every example but those of one voice: to measure how the model does on a writer it never read.
+pub fn embedded_without(left_out: &str) -> Vec<Example> {
+    VOICES.iter().filter(|v| v.name != left_out).flat_map(Voice::examples).collect()
 }
 
 /// Parses JSON lines of `{"query": …, "action": …}` (or an export line's `"expected"`); other
@@ -142,8 +174,8 @@ mod tests {
 
     #[test]
     fn every_embedded_line_parses_and_names_a_real_action() {
-        for file in FILES {
-            let examples = parse(file).expect("every line parses");
+        for voice in &VOICES {
+            let examples = parse(voice.text).expect("every line parses");
             for example in examples {
                 if let Some(action) = &example.action {
                     assert!(crate::actions::find(action).is_some(), "{action:?} in {:?}", example.query);
