@@ -16,6 +16,7 @@ mod mentions;
 mod model;
 mod part_numbers;
 mod redact;
+mod requests;
 mod rules;
 pub mod slots;
 pub(crate) mod text;
@@ -104,12 +105,10 @@ pub fn detect_with(query: &str, engine: Engine) -> Detection {
 /// trained without part of the corpus on that part).
 pub fn detect_using(query: &str, engine: Engine, model: &intent::Model) -> Detection {
     let analysis = Analysis::of(query);
-    let silenced = analysis.guards.silences() || analysis.shape.all.has(OffTopic);
-    let candidates = match engine {
-        _ if silenced => Vec::new(),
-        Engine::Combined => analysis.combined(model),
-        Engine::Rules => analysis.ruled(),
-        Engine::Model => analysis.learned(model).candidates,
+    let candidates = if analysis.silenced() {
+        Vec::new()
+    } else {
+        analysis.in_request_order(query, analysis.scored(engine, model), engine, model)
     };
     let terms = if analysis.guards.pasted { Vec::new() } else { terms(&analysis.tokens, &analysis.meanings) };
     Detection { candidates, mentions: analysis.mentions, guards: analysis.guards, terms }
@@ -152,6 +151,58 @@ impl Analysis {
             question: self.shape.all.has(Question),
             rules: &rules,
         })
+    }
+
+    /// Nothing is to be proposed: a retraction, a paste, an injection, chit-chat.
+    fn silenced(&self) -> bool {
+        self.guards.silences() || self.shape.all.has(OffTopic)
+    }
+
+    fn scored(&self, engine: Engine, model: &intent::Model) -> Vec<Candidate> {
+        match engine {
+            Engine::Combined => self.combined(model),
+            Engine::Rules => self.ruled(),
+            Engine::Model => self.learned(model).candidates,
+        }
+    }
+
+    /// For a line of several requests, each request's own top action in the order typed, then
+    /// the line's other candidates; the line's guards still decide what may be proposed.
+    fn in_request_order(
+        &self,
+        query: &str,
+        whole: Vec<Candidate>,
+        engine: Engine,
+        model: &intent::Model,
+    ) -> Vec<Candidate> {
+        let requests = requests::split(query, &self.tokens, &self.meanings);
+        if requests.len() < 2 {
+            return whole;
+        }
+        let mut ordered: Vec<Candidate> = Vec::new();
+        for span in requests {
+            let text: String = query.chars().skip(span.start).take(span.end - span.start).collect();
+            let request = Analysis::of(&text);
+            if request.silenced() {
+                continue;
+            }
+            let allowed =
+                |c: &Candidate| c.action.side_effect == SideEffect::ReadOnly || !self.guards.forbids_mutation();
+            let top = request.scored(engine, model).into_iter().find(allowed);
+            if let Some(top) = top.filter(|top| !ordered.iter().any(|c| c.action.name == top.action.name)) {
+                ordered.push(top);
+            }
+        }
+        if ordered.len() < 2 {
+            return whole;
+        }
+        for candidate in whole {
+            if !ordered.iter().any(|c| c.action.name == candidate.action.name) {
+                ordered.push(candidate);
+            }
+        }
+        ordered.truncate(MAX_CANDIDATES);
+        ordered
     }
 
     /// The model where it is sure (of an action or of none), the rules where it is not, and the

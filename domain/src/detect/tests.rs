@@ -155,3 +155,34 @@ fn time_against_a_work_order_is_logged_not_viewed() {
     assert_eq!(top("2.5 hrs wo 57"), Some("log_work_order_hours"));
     assert_eq!(top("WO-2026-0001"), Some("view_work_order"));
 }
+
+#[test]
+fn several_requests_come_in_the_order_typed() {
+    let names = |query: &str| -> Vec<&'static str> { detect(query).candidates.iter().map(|c| c.action.name).collect() };
+    for (query, first, then) in [
+        ("create a work order for the bilge pump and add it to handover", "create_work_order", "add_to_handover"),
+        ("used 2 oil filters on DG1, then order 4 more", "log_part_usage", "order_part"),
+        ("report a fault on gen 2 and create a work order", "report_fault", "create_work_order"),
+        (
+            "add to handover that the tender is fuelled and log 3 hours on WO-2026-0041",
+            "add_to_handover",
+            "log_work_order_hours",
+        ),
+    ] {
+        let got = names(query);
+        assert_eq!(got.first().copied(), Some(first), "{query}: {got:?}");
+        assert!(got.contains(&then), "{query}: {got:?}");
+    }
+    // One request: a list of things, a colon before the note, a line that opens with what happened.
+    assert_eq!(top("order 4 oil filters and 2 fuel filters for DG1"), Some("order_part"));
+    assert_eq!(top("bowl seal check done on the separator job and tick it"), Some("mark_checklist_item_complete"));
+    let note = names("add a note to WO-2026-0041: used the last gasket");
+    assert_eq!(note.first().copied(), Some("add_work_order_note"), "{note:?}");
+    // The line's guards still hold for every request in it.
+    let hypothetical = names("if the watermaker fails again, then create a work order and order membranes");
+    assert!(hypothetical.iter().all(|a| find_read(a)), "{hypothetical:?}");
+}
+
+fn find_read(name: &str) -> bool {
+    actions::find(name).is_some_and(|a| a.side_effect == SideEffect::ReadOnly)
+}

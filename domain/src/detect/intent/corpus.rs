@@ -16,7 +16,7 @@ macro_rules! voices {
 }
 
 /// The corpus files, in a fixed order: the model depends on it.
-pub const VOICES: [Voice; 12] = voices![
+pub const VOICES: [Voice; 14] = voices![
     "engineers",
     "international",
     "officers",
@@ -28,6 +28,8 @@ pub const VOICES: [Voice; 12] = voices![
     "technical",
     "terse_office",
     "terse_crew",
+    "questions",
+    "chatty",
     "feedback",
 ];
 
