@@ -139,6 +139,7 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
     let mut tx = ctx.store.begin().await?;
     let catalogue = state.catalogues.current(&mut tx).await?;
     catalogue.retarget_note(&request.query, &mut detection);
+    catalogue.propose_by_make(&mut detection);
     let resolved = resolve::resolve(&catalogue, &detection, detection.top().map(|c| c.action));
     let resolve_ms = millis(resolving);
     let searching = Instant::now();

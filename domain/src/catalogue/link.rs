@@ -77,6 +77,7 @@ impl Catalogue {
                 links.push(Link { entity, span: Some(mention.span), text: mention.text.clone(), candidates });
             }
         }
+        self.narrow_by_make(detection, &mut links);
         if let Some(action) = action
             && matches!(action.entity, EntityType::Fault | EntityType::WorkOrder)
             && !links.iter().any(|l| l.entity == action.entity)
@@ -206,7 +207,7 @@ fn parents_over_their_parts<'a>(found: Vec<Named<'a>>, typed: &str) -> Vec<Named
 }
 
 /// Keeps the candidates about as likely as the best one.
-fn within_ambiguity(found: Vec<Named<'_>>) -> Vec<Named<'_>> {
+pub(super) fn within_ambiguity(found: Vec<Named<'_>>) -> Vec<Named<'_>> {
     let top = found.first().map_or(0.0, |n| n.score);
     found.into_iter().filter(|n| top - n.score <= AMBIGUITY).collect()
 }
@@ -239,7 +240,7 @@ fn is_generic(word: &str) -> bool {
 
 /// Two words are the same when equal, one a prefix of the other of four letters or more
 /// (`overhaul`/`overhauled`), or alike but for a typo.
-fn same_word(a: &str, b: &str) -> bool {
+pub(super) fn same_word(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }

@@ -30,6 +30,8 @@ impl Yacht {
             code: code.to_owned(),
             state,
             details: String::new(),
+            maker: String::new(),
+            model: String::new(),
             number,
             parent,
         });
@@ -207,4 +209,59 @@ fn a_note_goes_on_the_job_or_fault_its_title_names_not_on_the_machine() {
         assert_eq!(names[0], want, "{query}: {names:?}");
         assert!(names.contains(&"add_equipment_note"), "the machine's note stays a candidate: {query}");
     }
+}
+
+fn yacht_with_makes() -> Catalogue {
+    let ok = RecordState::Equipment(EquipmentStatus::Operational);
+    let mut y = Yacht { records: Vec::new() };
+    for (code, name, maker, model) in [
+        ("GB-P", "Port gearbox", "ZF", "ZF 3050"),
+        ("GB-S", "Starboard gearbox", "ZF", "ZF 3050"),
+        ("DG-1", "Generator 1", "Kohler", "99EFOZ"),
+        ("DG-2", "Generator 2", "Kohler", "99EFOZ"),
+        ("DG-3", "Emergency generator", "Northern Lights", "M944W3"),
+        ("FS-1", "Fuel separator", "Alfa Laval", "MIB 303"),
+    ] {
+        y.add(EntityType::Equipment, code, name, ok, None);
+        let record = y.records.last_mut().expect("just added");
+        record.maker = maker.to_owned();
+        record.model = model.to_owned();
+    }
+    Catalogue::new(y.records)
+}
+
+#[test]
+fn equipment_is_named_by_its_maker_or_model() {
+    let catalogue = yacht_with_makes();
+    for (query, want) in [
+        ("Alfa Laval specs", Some("FS-1")),
+        ("MIB 303 manual", Some("FS-1")),
+        ("M944W3 oil capacity", Some("DG-3")),
+        ("the northern lights generator", Some("DG-3")),
+        ("the Kohler genset", Some("?")),
+        ("ZF 3050", Some("?")),
+        ("DG-2 oil change", Some("DG-2")),
+        ("used 3050 litres of fuel", None),
+    ] {
+        let detection = detect(query);
+        let links = catalogue.link(&detection, None);
+        let link = links.iter().find(|l| l.entity == EntityType::Equipment);
+        let got = link.map(|l| l.unambiguous().map_or_else(|| "?".to_owned(), |n| n.record.code.clone()));
+        assert_eq!(got.as_deref(), want, "{query}: {links:?}");
+    }
+}
+
+#[test]
+fn a_line_naming_only_a_make_asks_to_see_that_equipment() {
+    let catalogue = yacht_with_makes();
+    let proposed = |query: &str| {
+        let mut detection = detect(query);
+        detection.candidates.clear();
+        catalogue.propose_by_make(&mut detection);
+        detection.top().map(|c| c.action.name)
+    };
+    assert_eq!(proposed("MIB 303"), Some("view_equipment_details"));
+    assert_eq!(proposed("Northern Lights"), Some("view_equipment_details"));
+    assert_eq!(proposed("never mind the MIB 303"), None, "a retraction stays silent");
+    assert_eq!(proposed("what a lovely morning"), None);
 }

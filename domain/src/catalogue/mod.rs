@@ -4,6 +4,7 @@
 //! database's time on every search.
 
 mod link;
+mod makes;
 mod note_target;
 pub mod people;
 mod rank;
@@ -33,6 +34,9 @@ pub struct Record {
     pub state: RecordState,
     /// Further words to find it by (system, maker, model, description, barcode).
     pub details: String,
+    /// Equipment only: its maker and model, which crews name it by; empty otherwise.
+    pub maker: String,
+    pub model: String,
     /// Work orders only.
     pub number: Option<WorkOrderNumber>,
     /// The equipment it belongs to: a component's parent, a fault's or work order's equipment.

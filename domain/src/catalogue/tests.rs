@@ -12,6 +12,8 @@ fn equipment(code: &str, name: &str, status: EquipmentStatus) -> Record {
         code: code.to_owned(),
         state: RecordState::Equipment(status),
         details: "Propulsion Caterpillar C32".to_owned(),
+        maker: String::new(),
+        model: String::new(),
         number: None,
         parent: None,
     }
@@ -25,6 +27,8 @@ fn part(number: &str, name: &str) -> Record {
         code: number.to_owned(),
         state: RecordState::Stateless,
         details: String::new(),
+        maker: String::new(),
+        model: String::new(),
         number: None,
         parent: None,
     }
@@ -39,6 +43,8 @@ fn work_order(year: i32, sequence: u32, title: &str, description: &str) -> Recor
         code: format!("WO-{year}-{sequence:04}"),
         state: RecordState::WorkOrder(WorkOrderStatus::Planned),
         details: description.to_owned(),
+        maker: String::new(),
+        model: String::new(),
         number: Some(number),
         parent: None,
     }
@@ -52,6 +58,8 @@ fn fault(code: &str, title: &str) -> Record {
         code: code.to_owned(),
         state: RecordState::Fault(FaultStatus::Open),
         details: "Alarm on the bridge panel".to_owned(),
+        maker: String::new(),
+        model: String::new(),
         number: None,
         parent: None,
     }

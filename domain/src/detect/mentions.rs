@@ -396,13 +396,32 @@ impl Extractor<'_> {
                 while end + 1 < self.tokens.len() && self.content(end + 1, meanings) && item(end + 1) {
                     end += 1;
                 }
-                ranges.push((self.name_start(k, meanings), end));
+                ranges.push((self.past_the_machine(self.name_start(k, meanings), k, meanings), end));
                 k = end + 1;
             } else {
                 k += 1;
             }
         }
         ranges
+    }
+
+    /// Where a part's own words start when its phrase leads with one particular machine: "DG-1
+    /// oil filter" and "port main engine raw water impeller" are that machine's part, and the
+    /// machine is an equipment mention of its own. A machine named only by kind stays in the
+    /// part's name: "engine oil", "watermaker membranes".
+    fn past_the_machine(&self, start: usize, first_item: usize, meanings: &[Concepts]) -> usize {
+        const SIDES: [&str; 9] = ["port", "starboard", "stbd", "stb", "sb", "ps", "fwd", "forward", "aft"];
+        let machine = |j: usize| meanings[j].has(Equipment) || is_equipment_code(&self.tokens[j].norm);
+        let digits =
+            |j: usize| self.tokens[j].norm.len() <= 2 && self.tokens[j].norm.chars().all(|c| c.is_ascii_digit());
+        let (mut j, mut named, mut particular) = (start, false, false);
+        while j < first_item && (machine(j) || digits(j) || is_modifier(&self.tokens[j].norm)) {
+            named |= machine(j);
+            let norm = self.tokens[j].norm.as_str();
+            particular |= is_equipment_code(norm) || digits(j) || SIDES.contains(&norm);
+            j += 1;
+        }
+        if named && particular { j } else { start }
     }
 
     /// `port main`, `generator 2`, `DG1`, `the tender davit crane`.

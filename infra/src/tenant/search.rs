@@ -33,6 +33,8 @@ struct CatalogueRow {
     code: String,
     status: Option<String>,
     details: String,
+    maker: String,
+    model: String,
     number_year: Option<i32>,
     number_sequence: Option<i32>,
     parent: Option<Uuid>,
@@ -45,17 +47,19 @@ pub async fn catalogue_records(tx: &mut TenantTx) -> Result<Vec<Record>, StoreEr
     let rows: Vec<CatalogueRow> = sqlx::query_as(
         "SELECT 'equipment' AS entity, id, name, code, status,
                 concat_ws(' ', system, location, manufacturer, model) AS details,
+                coalesce(manufacturer, '') AS maker, coalesce(model, '') AS model,
                 NULL::int AS number_year, NULL::int AS number_sequence, parent_id AS parent
          FROM equipment WHERE yacht_id = $1
          UNION ALL
-         SELECT 'fault', id, title, coalesce(code, ''), status, coalesce(description, ''), NULL, NULL, equipment_id
+         SELECT 'fault', id, title, coalesce(code, ''), status, coalesce(description, ''), '', '', NULL, NULL,
+                equipment_id
          FROM faults WHERE yacht_id = $1
          UNION ALL
          SELECT 'work_order', id, title, 'WO-' || number_year || '-' || lpad(number_sequence::text, 4, '0'), status,
-                coalesce(description, ''), number_year, number_sequence, equipment_id
+                coalesce(description, ''), '', '', number_year, number_sequence, equipment_id
          FROM work_orders WHERE yacht_id = $1
          UNION ALL
-         SELECT 'part', id, name, number, NULL, concat_ws(' ', manufacturer, barcode), NULL, NULL, NULL::uuid
+         SELECT 'part', id, name, number, NULL, concat_ws(' ', manufacturer, barcode), '', '', NULL, NULL, NULL::uuid
          FROM parts WHERE yacht_id = $1",
     )
     .bind(yacht)
@@ -92,6 +96,8 @@ fn record(row: CatalogueRow) -> Result<Record, StoreError> {
         code: row.code,
         state,
         details: row.details,
+        maker: row.maker,
+        model: row.model,
         number,
         parent: row.parent,
     })

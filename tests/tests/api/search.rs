@@ -288,6 +288,22 @@ async fn plans_jobs_and_read_requests_are_filled_in_as_a_crew_means_them() {
         answer["entities"].as_array().expect("entities").iter().filter_map(|e| e["code"].as_str()).collect();
     assert_eq!(offered, ["GM32359/DG-1", "GM32359/DG-2"]);
 
+    // A maker or model names the machine; a machine's part names the machine too.
+    let answer = demo.search("Northern Lights").await;
+    assert_eq!(top(&answer)["action"], "view_equipment_details");
+    assert_eq!(Some(top(&answer)["prefill"]["equipment_id"].clone()), equipment_id(&answer, "Emergency generator"));
+    let answer = demo.search("ZF 3050 specs").await;
+    assert!(top(&answer)["prefill"].get("equipment_id").is_none(), "both gearboxes are ZF 3050s: {answer}");
+    assert!(equipment_id(&answer, "Port gearbox").is_some() && equipment_id(&answer, "Starboard gearbox").is_some());
+    let answer = demo.search("used 2 DG-1 oil filters").await;
+    assert_eq!(top(&answer)["action"], "log_part_usage");
+    assert!(equipment_id(&answer, "Generator 1").is_some(), "the machine is linked beside its part: {answer}");
+    assert_eq!(Some(top(&answer)["prefill"]["part_id"].clone()), equipment_id(&answer, "Oil filter (Generator 1)"));
+    let answer = demo.search("note on the DG-1 oil change: use 15W40 only").await;
+    assert_eq!(top(&answer)["action"], "add_work_order_note", "the job its title names: {answer}");
+    assert_eq!(top(&answer)["prefill"]["body"], "use 15W40 only");
+    assert_eq!(Some(top(&answer)["prefill"]["work_order_id"].clone()), equipment_id(&answer, "Oil change DG-1"));
+
     for query in ["could you view the raw water pump overheating issue", "pls look up the windlass leak"] {
         let answer = demo.search(query).await;
         for action in answer["actions"].as_array().expect("actions") {
