@@ -18,7 +18,7 @@ use axum::extract::State;
 use pms_domain::actions;
 use pms_domain::catalogue::Hit;
 use pms_domain::catalogue::people::{Person, people};
-use pms_domain::detect::{Detection, MentionKind, redact, slots};
+use pms_domain::detect::{Candidate, Detection, MentionKind, redact, slots};
 use pms_domain::identity::MembershipStatus;
 use pms_domain::ids::YachtId;
 use pms_domain::members::MemberStore as _;
@@ -147,20 +147,38 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
         catalogue.records_matching(&detection.terms, limit).into_iter().map(|hit| result(ctx, &hit)).collect();
     let search_ms = millis(searching);
     let assignee = assignee(state, ctx, &detection).await?;
+    let today = chrono::Utc::now().date_naive();
     let sources = prefill::Sources {
         query: &request.query,
         detection: &detection,
         resolved: &resolved,
-        slots: slots::slots(&request.query, chrono::Utc::now().date_naive()),
+        slots: slots::slots(&request.query, today),
         caller: ctx.user,
         assignee,
     };
+    let requests = own_words(&request.query, &detection.candidates);
     let actions: Vec<DetectedAction> = detection
         .candidates
         .iter()
-        .map(|candidate| {
+        .zip(&requests)
+        .map(|(candidate, own)| {
             let spec = candidate.action;
-            let (prefill, missing_fields) = prefill::prefill(spec, &sources);
+            let (prefill, missing_fields) = match own {
+                // One request of several: its own words fill the text and numbers, the line's
+                // records the ids ("create a WO for the bilge pump and add it to handover").
+                Some((text, own)) => {
+                    let sources = prefill::Sources {
+                        query: text,
+                        detection: own,
+                        resolved: &resolved,
+                        slots: slots::slots(text, today),
+                        caller: ctx.user,
+                        assignee,
+                    };
+                    prefill::prefill(spec, &sources)
+                }
+                None => prefill::prefill(spec, &sources),
+            };
             DetectedAction {
                 action: spec.name,
                 label: spec.label,
@@ -185,6 +203,30 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
         results,
         timing_ms: Timings { detect: detect_ms, resolve: resolve_ms, search: search_ms, total: millis(started) },
     })
+}
+
+/// For each candidate that answers one request of several, that request's words and what the
+/// detector finds in them alone. A request with no words of its own for a text field ("and add
+/// it to handover") takes the first request's: it is about the same thing.
+fn own_words(query: &str, candidates: &[Candidate]) -> Vec<Option<(String, Detection)>> {
+    let mut own: Vec<Option<(String, Detection)>> = candidates
+        .iter()
+        .map(|candidate| {
+            let span = candidate.request?;
+            let text: String = query.chars().skip(span.start).take(span.end - span.start).collect();
+            let detection = pms_domain::detect::detect(&text);
+            Some((text, detection))
+        })
+        .collect();
+    let subject = own.iter().flatten().find_map(|(_, d)| d.mention(MentionKind::Text).cloned());
+    if let Some(subject) = subject {
+        for (_, detection) in own.iter_mut().flatten() {
+            if detection.mention(MentionKind::Text).is_none() {
+                detection.mentions.push(subject.clone());
+            }
+        }
+    }
+    own
 }
 
 /// The member a query hands work to, when it proposes assigning work and names one active

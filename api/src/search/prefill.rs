@@ -49,7 +49,9 @@ fn value_for(action: &str, field: &str, sources: &Sources<'_>) -> Option<Value> 
         "fault_id" => json!(resolved.best("fault")?),
         "title" if slots.recurrence.is_some() => json!(title(without_interval(text().as_deref().unwrap_or(query)))),
         "title" => json!(title(text().as_deref().unwrap_or(query))),
-        "body" | "summary" | "completion_notes" | "resolution" | "reason" | "note" => json!(text()?),
+        "body" | "summary" | "completion_notes" | "resolution" | "reason" | "note" => {
+            json!(text().or_else(|| after_comma(query))?)
+        }
         "code" => json!(detection.mention(MentionKind::FaultCode)?.value),
         "barcode" => json!(detection.mention(MentionKind::Barcode)?.value),
         "quantity" | "counted" => json!(number(MentionKind::Quantity)?),
@@ -115,9 +117,35 @@ fn without_interval(text: &str) -> &str {
     }
 }
 
+/// What follows the command after a comma: `cancel WO 2, duplicate of WO 8` → `duplicate of WO
+/// 8`. Not a further request (`…, then order 4 more`), and at least two words.
+fn after_comma(query: &str) -> Option<String> {
+    const NEXT_REQUEST: &[&str] = &["and", "then", "also", "pls", "please", "can", "could"];
+    let (_, rest) = query.split_once(',')?;
+    let rest = rest.trim();
+    let first = rest.split_whitespace().next()?.to_lowercase();
+    (rest.split_whitespace().count() >= 2 && !NEXT_REQUEST.contains(&first.as_str())).then(|| rest.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::without_interval;
+    use super::{after_comma, without_interval};
+
+    #[test]
+    fn the_words_after_a_comma_are_the_reason_or_the_note() {
+        for (query, want) in [
+            ("cancel WO 2, duplicate of WO 8", Some("duplicate of WO 8")),
+            (
+                "resolve E047, oil pressure sender was faulty, replaced",
+                Some("oil pressure sender was faulty, replaced"),
+            ),
+            ("used 2 oil filters on DG1, then order 4 more", None),
+            ("close it, thanks", None),
+            ("defer WO 10", None),
+        ] {
+            assert_eq!(after_comma(query).as_deref(), want, "{query}");
+        }
+    }
 
     #[test]
     fn a_trailing_interval_leaves_the_title() {

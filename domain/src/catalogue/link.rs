@@ -54,6 +54,14 @@ impl Catalogue {
             let link = Link { entity: EntityType::Equipment, span: None, text: String::new(), candidates: found };
             link.unambiguous().map(|n| n.record.name.clone())
         });
+        // Failing that, the machine of the work order named: "WO 3 used 2 impellers" means that
+        // job's machine's impellers.
+        let job_machine = || {
+            let number = detection.mention(MentionKind::WorkOrder)?;
+            let machine = self.work_order_numbered(&number.value)?.parent?;
+            self.entries.iter().find(|e| e.record.id == machine).map(|e| e.record.name.clone())
+        };
+        let equipment_named = equipment_named.or_else(|| equipment_mention.is_none().then(job_machine).flatten());
         let part_context = equipment_named.as_deref().or(equipment_mention.map(|m| m.value.as_str()));
         for mention in &detection.mentions {
             let (entity, found) = match mention.kind {

@@ -203,7 +203,7 @@ fn a_note_goes_on_the_job_or_fault_its_title_names_not_on_the_machine() {
         let mut detection = detect(query);
         let equipment_note = find("add_equipment_note").expect("an action");
         // Whatever the detector made of the words, a note on equipment is what is retargeted.
-        detection.candidates = vec![crate::detect::Candidate { action: equipment_note, confidence: 0.9 }];
+        detection.candidates = vec![crate::detect::Candidate::new(equipment_note, 0.9)];
         catalogue.retarget_note(query, &mut detection);
         let names: Vec<&str> = detection.candidates.iter().map(|c| c.action.name).collect();
         assert_eq!(names[0], want, "{query}: {names:?}");

@@ -30,7 +30,7 @@ impl Catalogue {
         if !self.equipment_by_make(&detection.terms).is_empty()
             && let Some(details) = actions::find("view_equipment_details")
         {
-            detection.candidates.push(Candidate { action: details, confidence: NAMED_BY_MAKE });
+            detection.candidates.push(Candidate::new(details, NAMED_BY_MAKE));
         }
     }
 

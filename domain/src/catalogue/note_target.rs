@@ -29,7 +29,7 @@ impl Catalogue {
         };
         let kept = detection.candidates.len();
         detection.candidates.retain(|c| c.action.name != target.name);
-        detection.candidates.insert(0, Candidate { action: target, confidence: top.confidence });
+        detection.candidates.insert(0, Candidate { action: target, ..top });
         detection.candidates.truncate(kept.max(2));
     }
 

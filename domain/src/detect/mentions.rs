@@ -272,11 +272,11 @@ impl Extractor<'_> {
         let before = (i.saturating_sub(4)..i).map(|k| self.norm(k)).collect::<Vec<_>>();
         // `DG1 12450`: a bare number right after an equipment code reads its meter.
         let after_code = i > 0 && is_equipment_code(self.norm(i - 1));
+        // `port main hours 12480`: the unit before the figure, as a meter's label.
         after_code
-            || before
-                .iter()
-                .any(|w| matches!(*w, "meter" | "reads" | "reading" | "hourmeter" | "running" | "at" | "now"))
-            || (before.contains(&"hours") && before.contains(&"to"))
+            || before.iter().any(|w| {
+                matches!(*w, "meter" | "reads" | "reading" | "hourmeter" | "running" | "at" | "now") || is_hours_unit(w)
+            })
     }
 
     /// Whether the number word at `i` counts an item: "one fuel filter", "two filters", not "one of".
@@ -414,14 +414,20 @@ impl Extractor<'_> {
         let machine = |j: usize| meanings[j].has(Equipment) || is_equipment_code(&self.tokens[j].norm);
         let digits =
             |j: usize| self.tokens[j].norm.len() <= 2 && self.tokens[j].norm.chars().all(|c| c.is_ascii_digit());
-        let (mut j, mut named, mut particular) = (start, false, false);
+        // The machine ends at its last machine word or number: in "stbd main fuel filters" the
+        // fuel qualifies the filters.
+        let (mut machine_end, mut named, mut particular) = (start, false, false);
+        let mut j = start;
         while j < first_item && (machine(j) || digits(j) || is_modifier(&self.tokens[j].norm)) {
             named |= machine(j);
             let norm = self.tokens[j].norm.as_str();
             particular |= is_equipment_code(norm) || digits(j) || SIDES.contains(&norm);
+            if machine(j) || digits(j) {
+                machine_end = j + 1;
+            }
             j += 1;
         }
-        if named && particular { j } else { start }
+        if named && particular { machine_end } else { start }
     }
 
     /// `port main`, `generator 2`, `DG1`, `the tender davit crane`.

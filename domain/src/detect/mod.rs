@@ -66,6 +66,16 @@ pub enum Engine {
 pub struct Candidate {
     pub action: &'static ActionSpec,
     pub confidence: f32,
+    /// In a line of several requests, the words of the one this answers (its payload is filled
+    /// from them); `None`: the whole line.
+    pub request: Option<Span>,
+}
+
+impl Candidate {
+    /// A candidate for the whole line.
+    pub fn new(action: &'static ActionSpec, confidence: f32) -> Self {
+        Self { action, confidence, request: None }
+    }
 }
 
 /// What the detector made of a query.
@@ -190,7 +200,7 @@ impl Analysis {
                 |c: &Candidate| c.action.side_effect == SideEffect::ReadOnly || !self.guards.forbids_mutation();
             let top = request.scored(engine, model).into_iter().find(allowed);
             if let Some(top) = top.filter(|top| !ordered.iter().any(|c| c.action.name == top.action.name)) {
-                ordered.push(top);
+                ordered.push(Candidate { request: Some(span), ..top });
             }
         }
         if ordered.len() < 2 {
@@ -254,7 +264,7 @@ impl Analysis {
         let mutation = action.side_effect != SideEffect::ReadOnly;
         let floor = if mutation { floors.mutation } else { floors.read };
         (confidence >= floor && !(mutation && self.guards.forbids_mutation()))
-            .then_some(Candidate { action, confidence })
+            .then_some(Candidate::new(action, confidence))
     }
 }
 

@@ -98,7 +98,7 @@ fn merged(chosen: Option<&'static ActionSpec>, confidence: f32, local: &Detectio
     let trusted = confidence >= floor && !(mutation && local.guards.forbids_mutation());
     let mut candidates = Vec::with_capacity(MAX_CANDIDATES);
     if trusted {
-        candidates.push(Candidate { action: spec, confidence });
+        candidates.push(Candidate::new(spec, confidence));
     }
     let others = local.candidates.iter().filter(|c| c.action.name != spec.name);
     // When the model was not sure of its mutation, no other mutation is proposed in its place.

@@ -304,6 +304,39 @@ async fn plans_jobs_and_read_requests_are_filled_in_as_a_crew_means_them() {
     assert_eq!(top(&answer)["prefill"]["body"], "use 15W40 only");
     assert_eq!(Some(top(&answer)["prefill"]["work_order_id"].clone()), equipment_id(&answer, "Oil change DG-1"));
 
+    // The job's machine picks the part; a side and a machine before a part are the machine; a
+    // figure after "hours" is a meter reading; the words after a comma are the reason.
+    let answer = demo.search("used 2 raw water impellers on WO 3").await;
+    assert_eq!(top(&answer)["action"], "add_parts_to_work_order", "{answer}");
+    let part = equipment_id(&answer, "Raw water impeller (Starboard main engine)");
+    assert_eq!(Some(top(&answer)["prefill"]["parts"][0]["part_id"].clone()), part, "WO 3 is on ME-S: {answer}");
+    let answer = demo.search("used 2 stbd main fuel filters").await;
+    assert_eq!(
+        Some(top(&answer)["prefill"]["part_id"].clone()),
+        equipment_id(&answer, "Fuel filter (Starboard main engine)")
+    );
+    let answer = demo.search("port main hours 12480").await;
+    assert_eq!(
+        (&top(&answer)["action"], &top(&answer)["prefill"]["hours"]),
+        (&json!("record_running_hours"), &json!(12_480.0))
+    );
+    let answer = demo.search("cancel WO 2, duplicate of WO 8").await;
+    assert_eq!(top(&answer)["action"], "cancel_work_order");
+    assert_eq!(top(&answer)["prefill"]["reason"], "duplicate of WO 8");
+
+    // Two requests in one line: both proposed in the order typed, each filled from its own words.
+    let answer = demo.search("used 2 oil filters on DG1, then order 4 more").await;
+    let (used, order) = (&answer["actions"][0], &answer["actions"][1]);
+    assert_eq!((&used["action"], &order["action"]), (&json!("log_part_usage"), &json!("order_part")), "{answer}");
+    assert_eq!((&used["prefill"]["quantity"], &order["prefill"]["quantity"]), (&json!(2.0), &json!(4.0)));
+    assert_eq!(Some(order["prefill"]["part_id"].clone()), equipment_id(&answer, "Oil filter (Generator 1)"));
+    let answer = demo.search("report a fault on gen 2: coolant leak, and create a work order").await;
+    assert_eq!(answer["actions"][0]["action"], "report_fault", "{answer}");
+    let work_order = answer["actions"].as_array().expect("actions").iter().find(|a| a["action"] == "create_work_order");
+    let work_order = &work_order.expect("the second request is a candidate")["prefill"];
+    assert_eq!(work_order["title"], "Coolant leak", "what the line is about, not the command: {answer}");
+    assert_eq!(Some(work_order["equipment_id"].clone()), equipment_id(&answer, "Generator 2"));
+
     for query in ["could you view the raw water pump overheating issue", "pls look up the windlass leak"] {
         let answer = demo.search(query).await;
         for action in answer["actions"].as_array().expect("actions") {
