@@ -86,7 +86,8 @@ const WORDS: &[(&[Concept], &[&str])] = &[
     (
         &[Equipment],
         &[
-                "engine", "engines", "generator", "generators", "genset", "gensets", "gen", "dg", "pump", "pumps",
+                "engine", "engines", "generator", "generators", "genset", "gensets", "gen", "dg", "genny", "gennies",
+                "gennie", "sep", "ahu", "pump", "pumps",
                 "watermaker", "watermakers", "desalinator", "thruster", "thrusters", "stabiliser", "stabilisers",
                 "stabilizer", "stabilizers", "crane", "windlass", "chiller", "chillers", "heater", "compressor",
                 "radar", "gyro", "seakeeper", "tender", "outboard", "davit", "gangway", "passerelle", "winch",
@@ -398,6 +399,7 @@ mod tests {
     fn abbreviations_synonyms_and_typos_mean_the_same() {
         assert!(word("wo").has(WorkOrder));
         assert!(word("genset").has(Equipment));
+        assert!(word("genny").has(Equipment) && word("sep").has(Equipment) && word("ahu").has(Equipment));
         assert!(word("cretae").has(Create));
         assert!(word("assing").has(Assign));
         assert!(word("troubleshot").has(Diagnose));

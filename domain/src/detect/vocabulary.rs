@@ -56,7 +56,10 @@ fn expand(word: &str) -> Option<&'static str> {
     Some(match word {
         "stbd" | "stb" | "sb" => "starboard",
         "fwd" => "forward",
-        "dg" | "gen" | "genset" => "generator",
+        "dg" | "gen" | "genset" | "genny" | "gennie" => "generator",
+        "gennies" => "generators",
+        "sep" => "separator",
+        "ahu" => "air handler",
         "me" => "main engine",
         "a/c" | "ac" | "aircon" | "hvac" => "air conditioning",
         "stabilizer" | "stabs" | "stab" => "stabiliser",
@@ -100,6 +103,8 @@ mod tests {
     fn abbreviations_expand_to_record_names() {
         assert_eq!(canonical_phrase(&tokenize("stbd main")), "starboard main engine");
         assert_eq!(canonical_phrase(&tokenize("DG2")), "generator 2");
+        assert_eq!(canonical_phrase(&tokenize("emergency genny")), "emergency generator");
+        assert_eq!(canonical_phrase(&tokenize("fuel sep")), "fuel separator");
         assert_eq!(canonical_phrase(&tokenize("A/C chiller")), "air conditioning chiller");
     }
 
