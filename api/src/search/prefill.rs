@@ -49,6 +49,9 @@ fn value_for(action: &str, field: &str, sources: &Sources<'_>) -> Option<Value> 
         "fault_id" => json!(resolved.best("fault")?),
         "title" if slots.recurrence.is_some() => json!(title(without_interval(text().as_deref().unwrap_or(query)))),
         "title" => json!(title(text().as_deref().unwrap_or(query))),
+        "summary" if action == "add_to_handover" => {
+            json!(text().or_else(|| after_comma(query)).or_else(|| for_the_next_crew(query))?)
+        }
         "body" | "summary" | "completion_notes" | "resolution" | "reason" | "note" => {
             json!(text().or_else(|| after_comma(query))?)
         }
@@ -127,9 +130,39 @@ fn after_comma(query: &str) -> Option<String> {
     (rest.split_whitespace().count() >= 2 && !NEXT_REQUEST.contains(&first.as_str())).then(|| rest.to_owned())
 }
 
+/// What a handover line says after naming the handover: `add to handover the stbd main turbo
+/// whistle`, `tell the next shift the prefilters need changing`. At least two words.
+fn for_the_next_crew(query: &str) -> Option<String> {
+    const NAMING: &[&str] = &["handover", "hand-over", "shift", "relief", "rotation"];
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| NAMING.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-')))?;
+    let mut rest = &words[at + 1..];
+    if rest.first().is_some_and(|w| w.eq_ignore_ascii_case("that")) {
+        rest = &rest[1..];
+    }
+    (rest.len() >= 2).then(|| rest.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{after_comma, without_interval};
+    use super::{after_comma, for_the_next_crew, without_interval};
+
+    #[test]
+    fn a_handover_line_says_its_item_after_naming_the_handover() {
+        for (query, want) in [
+            ("add to handover the stbd main turbo whistle", Some("the stbd main turbo whistle")),
+            (
+                "tell the next shift that the watermaker 1 prefilters need changing",
+                Some("the watermaker 1 prefilters need changing"),
+            ),
+            ("add it to handover", None),
+            ("handover", None),
+        ] {
+            assert_eq!(for_the_next_crew(query).as_deref(), want, "{query}");
+        }
+    }
 
     #[test]
     fn the_words_after_a_comma_are_the_reason_or_the_note() {

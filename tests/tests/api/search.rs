@@ -323,6 +323,9 @@ async fn plans_jobs_and_read_requests_are_filled_in_as_a_crew_means_them() {
     let answer = demo.search("cancel WO 2, duplicate of WO 8").await;
     assert_eq!(top(&answer)["action"], "cancel_work_order");
     assert_eq!(top(&answer)["prefill"]["reason"], "duplicate of WO 8");
+    let answer = demo.search("add to handover the stbd main turbo whistle").await;
+    assert_eq!(top(&answer)["action"], "add_to_handover");
+    assert_eq!(top(&answer)["prefill"]["summary"], "the stbd main turbo whistle");
 
     // Two requests in one line: both proposed in the order typed, each filled from its own words.
     let answer = demo.search("used 2 oil filters on DG1, then order 4 more").await;
