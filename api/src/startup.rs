@@ -50,8 +50,8 @@ pub struct Application {
 impl Application {
     /// Prepares the master database, builds the state and binds `HOST:PORT` (port 0 picks one).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        // The intent model trains from its embedded corpus in about a second: do it now, off the
-        // runtime, rather than in the first search.
+        // The intent model trains from its embedded corpus in a few seconds (release build): do it
+        // now, off the runtime, rather than in the first search.
         tokio::task::spawn_blocking(|| {
             pms_domain::detect::intent::model();
         });
