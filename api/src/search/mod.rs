@@ -148,14 +148,6 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
     let search_ms = millis(searching);
     let assignee = assignee(state, ctx, &detection).await?;
     let today = chrono::Utc::now().date_naive();
-    let sources = prefill::Sources {
-        query: &request.query,
-        detection: &detection,
-        resolved: &resolved,
-        slots: slots::slots(&request.query, today),
-        caller: ctx.user,
-        assignee,
-    };
     let requests = own_words(&request.query, &detection.candidates);
     let actions: Vec<DetectedAction> = detection
         .candidates
@@ -163,22 +155,18 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
         .zip(&requests)
         .map(|(candidate, own)| {
             let spec = candidate.action;
-            let (prefill, missing_fields) = match own {
-                // One request of several: its own words fill the text and numbers, the line's
-                // records the ids ("create a WO for the bilge pump and add it to handover").
-                Some((text, own)) => {
-                    let sources = prefill::Sources {
-                        query: text,
-                        detection: own,
-                        resolved: &resolved,
-                        slots: slots::slots(text, today),
-                        caller: ctx.user,
-                        assignee,
-                    };
-                    prefill::prefill(spec, &sources)
-                }
-                None => prefill::prefill(spec, &sources),
+            // One request of several: its own words fill the text and numbers, the line's
+            // records the ids ("create a WO for the bilge pump and add it to handover").
+            let (query, words) = own.as_ref().map_or((request.query.as_str(), &detection), |(t, d)| (t.as_str(), d));
+            let sources = prefill::Sources {
+                query,
+                detection: words,
+                resolved: &resolved,
+                slots: slots::slots(query, today),
+                caller: ctx.user,
+                assignee,
             };
+            let (prefill, missing_fields) = prefill::prefill(spec, &sources);
             DetectedAction {
                 action: spec.name,
                 label: spec.label,

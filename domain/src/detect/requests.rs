@@ -28,9 +28,9 @@ pub(super) fn split(query: &str, tokens: &[Token], meanings: &[Concepts]) -> Vec
     let mut start = 0;
     let mut i = 1;
     while i < tokens.len() {
-        let next = (i..tokens.len()).find(|&j| !is(&CONNECTORS, &tokens[j]) && !is(&COURTESY, &tokens[j]));
         if is(&CONNECTORS, &tokens[i])
-            && let Some(next) = next.filter(|&j| verb(j))
+            && let Some(next) = (i..tokens.len()).find(|&j| !is(&CONNECTORS, &tokens[j]) && !is(&COURTESY, &tokens[j]))
+            && verb(next)
         {
             requests.push(Span { start, end: tokens[i - 1].span.end });
             start = tokens[next].span.start;

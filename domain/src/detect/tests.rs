@@ -180,9 +180,9 @@ fn several_requests_come_in_the_order_typed() {
     assert_eq!(note.first().copied(), Some("add_work_order_note"), "{note:?}");
     // The line's guards still hold for every request in it.
     let hypothetical = names("if the watermaker fails again, then create a work order and order membranes");
-    assert!(hypothetical.iter().all(|a| find_read(a)), "{hypothetical:?}");
+    assert!(hypothetical.iter().all(|a| is_read(a)), "{hypothetical:?}");
 }
 
-fn find_read(name: &str) -> bool {
+fn is_read(name: &str) -> bool {
     actions::find(name).is_some_and(|a| a.side_effect == SideEffect::ReadOnly)
 }
