@@ -16,10 +16,11 @@ test: ## start a private throwaway PostgreSQL and Redis, then run the whole test
 openapi: ## rewrite openapi/openapi.json from the code
 	cargo run -q --locked -p pms-api --bin pipeline-core -- openapi > openapi/openapi.json
 
-lint: ## formatting, clippy with warnings as errors, and domain purity
+lint: ## formatting, clippy with warnings as errors, domain purity and module import cycles
 	cargo fmt --all -- --check
 	cargo clippy --all-targets --locked -- -D warnings
 	scripts/check-domain-purity.sh
+	scripts/module-cycles.py
 
 ci: lint test ## what .ci/run does (which then runs the deterministic phases of fuzz-api)
 

@@ -7,3 +7,8 @@ use chrono::{DateTime, SubsecRound as _, Utc};
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
+
+/// Today in UTC.
+pub fn today() -> chrono::NaiveDate {
+    now().date_naive()
+}

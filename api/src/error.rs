@@ -211,6 +211,11 @@ impl ApiError {
     }
 
     /// Field-level validation failures.
+    /// A 422 about one field.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError { field: field.to_owned(), code: code.to_owned(), message: message.into() }])
+    }
+
     pub fn validation(errors: Vec<FieldError>) -> Self {
         Self { errors, ..Self::new(ErrorCode::ValidationFailed, "One or more fields are invalid.") }
     }

@@ -1,10 +1,12 @@
 //! The HTTP API, the command line and the composition root of pipeline-core.
 
 pub mod actions;
+pub mod application;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod http;

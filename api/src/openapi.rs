@@ -220,7 +220,7 @@ const SHARED: [Shared; 17] = [
 
 /// The full document, as served at `/openapi.json`.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = routes::api_router().split_for_parts();
+    let (_, mut api) = routes::api_router(ApiDoc::openapi()).split_for_parts();
     add_common_responses(&mut api);
     document_error_codes(&mut api);
     constrain_idempotency_keys(&mut api);

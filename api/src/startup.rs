@@ -23,10 +23,10 @@ use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::config::ConnectionLimits;
 use crate::config::{HttpSettings, Settings};
 use crate::http::cursor::CursorKey;
 use crate::http::rate_limit::RateLimits;
-use crate::http::server::ConnectionLimits;
 use crate::search::detector::Detector;
 use crate::state::{AppState, Services};
 use crate::{http, openapi, routes, telemetry};
@@ -155,7 +155,7 @@ pub fn tenant_servers(settings: &Settings) -> anyhow::Result<TenantServers> {
 
 /// The full router: documented routes, the spec, Swagger UI, and every middleware layer.
 pub fn router(state: AppState, http_settings: &HttpSettings) -> Router {
-    let (documented, _) = routes::api_router().split_for_parts();
+    let (documented, _) = routes::api_router(utoipa::openapi::OpenApi::default()).split_for_parts();
     let limits = state.rate_limits.clone();
     let router = documented.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::spec())).with_state(state);
     http::layers::apply(router, http_settings, limits)

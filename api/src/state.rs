@@ -70,3 +70,9 @@ pub struct Services {
     /// Redis, when instances share rate limits and model answers (`REDIS_URL`).
     pub shared: Option<SharedStore>,
 }
+
+impl axum::extract::FromRef<AppState> for CursorKey {
+    fn from_ref(state: &AppState) -> Self {
+        state.cursors.clone()
+    }
+}

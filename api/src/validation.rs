@@ -6,6 +6,11 @@ use pms_domain::maintenance::paging::MAX_LIMIT;
 
 use crate::error::{ApiError, FieldError};
 
+/// A required multi-line text of at most `max` characters: a reason, notes, a resolution.
+pub fn required_paragraph(field: &str, raw: &str, max: usize) -> Result<String, ApiError> {
+    pms_domain::maintenance::text::paragraph(raw, max).map_err(|e| ApiError::field(field, "invalid", e.to_string()))
+}
+
 /// Accumulates validation failures; [`Validation::finish`] turns them into one 422.
 #[derive(Debug, Default)]
 pub struct Validation {

@@ -20,7 +20,7 @@ impl StoreError {
 
     /// Whether the client's page cursor did not fit the list (the API answers 422).
     pub fn is_invalid_cursor(&self) -> bool {
-        self.0.downcast_ref::<crate::maintenance::paging::InvalidCursor>().is_some()
+        self.0.downcast_ref::<InvalidCursor>().is_some()
     }
 }
 
@@ -28,3 +28,16 @@ impl StoreError {
 #[derive(Debug, thiserror::Error)]
 #[error("storage unavailable: {0}")]
 pub struct Unavailable(pub String);
+
+/// A cursor that does not belong to the list, sort or filters it was sent with. Cursors are
+/// signed by the API, so this means a bug or a cursor from an older version: the client starts
+/// the list again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the cursor does not belong to this list and sort")]
+pub struct InvalidCursor;
+
+impl From<InvalidCursor> for StoreError {
+    fn from(invalid: InvalidCursor) -> Self {
+        StoreError::new(invalid)
+    }
+}

@@ -33,7 +33,7 @@ fn dev_set_accuracy() {
     let cases = cases();
     let mut misses = Vec::new();
     for case in &cases {
-        let got = detect(&case.query).top().map(|c| c.action.name);
+        let got = detect(&case.query).top().map(|c| c.action.name.as_str());
         if got != case.expected.as_deref() {
             misses.push(format!("  {:?}: want {:?}, got {:?}", case.query, case.expected, got));
         }

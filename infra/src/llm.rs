@@ -180,7 +180,7 @@ fn instructions(allowed: &[&'static ActionSpec]) -> String {
 
 /// The strict schema of an answer for these actions.
 fn answer_schema(allowed: &[&'static ActionSpec]) -> Value {
-    let mut actions: Vec<&str> = allowed.iter().map(|spec| spec.name).collect();
+    let mut actions: Vec<&str> = allowed.iter().map(|spec| spec.name.as_str()).collect();
     actions.push(NO_ACTION);
     let kinds: Vec<&str> = MODEL_MENTION_KINDS.iter().map(|(name, _)| *name).collect();
     json!({

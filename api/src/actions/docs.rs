@@ -9,8 +9,8 @@ use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder,
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
-use super::catalog::documented;
-use super::exec::ActionContext;
+use super::dispatch::ActionContext;
+use super::executors::documented;
 
 /// `{"action", "context", "payload"}`, one variant per action.
 #[derive(Debug)]
@@ -21,7 +21,7 @@ impl PartialSchema for ActionCall {
         let mut union = OneOfBuilder::new()
             .description(Some("Which action to run, where, and its payload. Unknown payload fields are refused."));
         for d in documented() {
-            let Some(spec) = actions::find(d.name) else { continue };
+            let Some(spec) = actions::find(d.name.as_str()) else { continue };
             let description = format!(
                 "{} ({}; {}.)",
                 spec.description,
@@ -33,15 +33,15 @@ impl PartialSchema for ActionCall {
                 }
             );
             let variant = ObjectBuilder::new()
-                .title(Some(d.name))
+                .title(Some(d.name.as_str()))
                 .description(Some(description))
-                .property("action", ObjectBuilder::new().schema_type(Type::String).enum_values(Some([d.name])))
+                .property("action", ObjectBuilder::new().schema_type(Type::String).enum_values(Some([d.name.as_str()])))
                 .required("action")
                 .property("context", Ref::from_schema_name(ActionContext::name()))
                 .property("payload", Ref::from_schema_name(d.payload.clone()))
                 .required("payload")
                 .additional_properties(Some(AdditionalProperties::FreeForm(false)))
-                .examples([json!({"action": d.name, "payload": d.example})]);
+                .examples([json!({"action": d.name.as_str(), "payload": d.example})]);
             union = union.item(variant);
         }
         union.into()

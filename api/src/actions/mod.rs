@@ -2,18 +2,12 @@
 //! executing one by name with a typed payload. Every action is a thin entry over a use case the
 //! REST routes also call.
 
-pub mod catalog;
+mod dispatch;
 mod docs;
-mod equipment;
-pub mod exec;
-mod faults;
-mod inventory;
-mod maintenance;
+pub mod executors;
 pub mod payload;
-mod status;
 #[cfg(test)]
 mod tests;
-mod work_orders;
 
 use axum::Json;
 use axum::extract::State;
@@ -34,33 +28,12 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use self::exec::{ExecuteRequest, ExecuteResponse};
-use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use self::dispatch::{ExecuteRequest, ExecuteResponse};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{AuthUser, TenantCtx, no_such_yacht};
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::query::ApiQuery;
 use crate::state::AppState;
-
-pub(crate) fn field_error(field: &str, code: &str, message: String) -> ApiError {
-    ApiError::validation(vec![FieldError { field: field.to_owned(), code: code.to_owned(), message }])
-}
-
-/// How many items a view returns.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct Limit {
-    /// 1 to 100 (default 25).
-    #[schema(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-}
-
-impl Limit {
-    pub fn get(&self) -> Result<u32, ApiError> {
-        match self.limit.unwrap_or(25) {
-            limit @ 1..=100 => Ok(limit),
-            _ => Err(field_error("limit", "out_of_range", "must be 1 to 100".to_owned())),
-        }
-    }
-}
 
 /// Which record to offer actions for.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -99,9 +72,9 @@ pub struct ActionList {
 }
 
 fn view(spec: &'static ActionSpec, record: Option<Uuid>) -> ActionView {
-    let schema = payload::schemas().get(spec.name).map_or(Value::Null, |s| s.schema.clone());
+    let schema = executors::schemas().get(&spec.name).map_or(Value::Null, |s| s.schema.clone());
     ActionView {
-        name: spec.name,
+        name: spec.name.as_str(),
         label: spec.label,
         cluster: spec.cluster.as_str(),
         entity_type: spec.entity.as_str(),
@@ -165,13 +138,17 @@ pub async fn list(ctx: TenantCtx, ApiQuery(query): ApiQuery<ActionQuery>) -> Res
         (Some(raw), Some(id)) => {
             let entity = RECORD_TYPES.into_iter().find(|e| e.as_str() == raw).ok_or_else(|| {
                 let types = RECORD_TYPES.map(EntityType::as_str).join(", ");
-                field_error("entity_type", "invalid", format!("must be one of: {types}"))
+                ApiError::field("entity_type", "invalid", format!("must be one of: {types}"))
             })?;
             let state = record_state(&ctx, entity, id).await?;
             actions::offered_for(ctx.role, entity, state).map(|spec| view(spec, Some(id))).collect()
         }
         _ => {
-            return Err(field_error("entity_id", "incomplete", "give entity_type and entity_id together".to_owned()));
+            return Err(ApiError::field(
+                "entity_id",
+                "incomplete",
+                "give entity_type and entity_id together".to_owned(),
+            ));
         }
     };
     Ok(Json(ActionList { role: ctx.role.as_str(), actions }))
@@ -203,13 +180,13 @@ pub async fn execute(
     body: JsonBody<ExecuteRequest>,
 ) -> Result<Response, ApiError> {
     if body.value.context.yacht_id.is_some_and(|y| y != ctx.yacht.as_uuid()) {
-        return Err(field_error(
+        return Err(ApiError::field(
             "context.yacht_id",
             "mismatch",
             "must be the yacht in the path, or omitted".to_owned(),
         ));
     }
-    exec::execute(&state, &ctx, key, body.fingerprint, body.value).await
+    dispatch::execute(&state, &ctx, key, body.fingerprint, body.value).await
 }
 
 /// Run a micro-action on the yacht in `context.yacht_id`, or on the caller's only yacht.
@@ -242,7 +219,7 @@ pub async fn execute_anywhere(
         None => only_yacht(&state, user, "context.yacht_id").await?,
     };
     let ctx = TenantCtx::resolve(&state, user.id, yacht).await?;
-    exec::execute(&state, &ctx, key, body.fingerprint, body.value).await
+    dispatch::execute(&state, &ctx, key, body.fingerprint, body.value).await
 }
 
 /// The caller's only active yacht; several are a 422 on `field`, none a 404.
@@ -253,6 +230,8 @@ pub(crate) async fn only_yacht(state: &AppState, user: AuthUser, field: &str) ->
     match active.as_slice() {
         [] => Err(no_such_yacht()),
         [only] => Ok(*only),
-        several => Err(field_error(field, "required", format!("you belong to {} yachts; say which", several.len()))),
+        several => {
+            Err(ApiError::field(field, "required", format!("you belong to {} yachts; say which", several.len())))
+        }
     }
 }

@@ -2,14 +2,24 @@
 //! into its type with every mistake reported as a field error under `payload.`.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::OnceLock;
 
+use pms_domain::actions::ActionName;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use utoipa::openapi::{RefOr, Schema};
 
-use super::catalog::documented;
 use crate::error::{ApiError, FieldError};
+
+/// One action's documentation: its payload schema (and the schemas it refers to) and an example.
+#[allow(missing_debug_implementations, reason = "utoipa's schema types are not Debug without its debug feature")]
+pub struct Documented {
+    pub name: ActionName,
+    pub payload: String,
+    pub schema: RefOr<Schema>,
+    pub references: Vec<(String, RefOr<Schema>)>,
+    pub example: Value,
+}
 
 /// One action's payload schema with every reference inlined, and the fields it knows.
 #[derive(Debug)]
@@ -20,13 +30,11 @@ pub struct PayloadSchema {
     pub required: BTreeSet<String>,
 }
 
-/// The payload schema of every action, by name.
-pub fn schemas() -> &'static HashMap<&'static str, PayloadSchema> {
-    static SCHEMAS: OnceLock<HashMap<&'static str, PayloadSchema>> = OnceLock::new();
-    SCHEMAS.get_or_init(|| {
-        let documented = documented();
+/// Each documented payload's schema with its references inlined, by action name.
+pub fn compile(documented: &[Documented]) -> HashMap<ActionName, PayloadSchema> {
+    {
         let mut components: HashMap<String, Value> = HashMap::new();
-        for d in &documented {
+        for d in documented {
             for (name, schema) in &d.references {
                 components.insert(name.clone(), serde_json::to_value(schema).unwrap_or_default());
             }
@@ -41,7 +49,7 @@ pub fn schemas() -> &'static HashMap<&'static str, PayloadSchema> {
                 (d.name, PayloadSchema { schema, fields, required })
             })
             .collect()
-    })
+    }
 }
 
 const REF_PREFIX: &str = "#/components/schemas/";
@@ -79,16 +87,16 @@ fn collect_fields(schema: &Value, fields: &mut BTreeSet<String>, required: &mut 
 
 fn payload_error(field: &str, code: &str, message: impl Into<String>) -> ApiError {
     let field = if field.is_empty() { "payload".to_owned() } else { format!("payload.{field}") };
-    ApiError::validation(vec![FieldError { field, code: code.to_owned(), message: message.into() }])
+    ApiError::field(&field, code, message)
 }
 
 /// Parses `payload` as `name`'s payload type: an object with only the fields it knows, each of
 /// the right type.
-pub fn parse<T: DeserializeOwned>(name: &str, payload: Value) -> Result<T, ApiError> {
+pub fn parse<T: DeserializeOwned>(name: &str, known: Option<&PayloadSchema>, payload: Value) -> Result<T, ApiError> {
     let Value::Object(object) = &payload else {
         return Err(payload_error("", "invalid", "must be a JSON object"));
     };
-    if let Some(known) = schemas().get(name) {
+    if let Some(known) = known {
         let unknown: Vec<FieldError> = object
             .keys()
             .filter(|key| !known.fields.contains(*key))

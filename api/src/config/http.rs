@@ -7,8 +7,6 @@ use axum::http::HeaderValue;
 use url::Url;
 
 use super::{ConfigError, CorsOrigins, Env, HttpSettings};
-use crate::http::rate_limit::{Rate, RateLimitSettings};
-use crate::http::server::ConnectionLimits;
 
 impl<F: Fn(&str) -> Option<String>> Env<F> {
     pub(super) fn http(&self) -> Result<HttpSettings, ConfigError> {
@@ -77,4 +75,31 @@ fn parse_cors(raw: Option<String>) -> Result<CorsOrigins, ConfigError> {
         })
         .collect::<Result<Vec<_>, _>>()
         .map(CorsOrigins::List)
+}
+
+/// A sustained rate and the burst allowed above it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub per_second: f64,
+    pub burst: u32,
+}
+
+/// Every limit the service enforces.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimitSettings {
+    pub per_ip: Rate,
+    pub sign_in: Rate,
+    pub per_user: Rate,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind Render's proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// Limits on the connections themselves, before any request is routed.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// The most time a client has to send a request's line and headers, counted from the
+    /// moment the connection is ready for it (just opened, or idle after a response).
+    pub header_read_timeout: Duration,
+    /// The most connections open at once.
+    pub max_connections: usize,
 }

@@ -13,8 +13,7 @@ use rand::distr::{Alphanumeric, SampleString};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::http::rate_limit::RateLimitSettings;
-use crate::http::server::ConnectionLimits;
+pub use self::http::{ConnectionLimits, Rate, RateLimitSettings};
 
 /// Where the service runs; production refuses unsafe defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

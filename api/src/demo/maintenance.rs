@@ -13,12 +13,13 @@ use pms_domain::maintenance::equipment::{
     create_equipment, record_running_hours,
 };
 use pms_domain::maintenance::fault::{FaultChange, FaultCode, FaultSeverity, NewFault, change_fault, report_fault};
+use pms_domain::maintenance::lifecycle::change_work_order;
 use pms_domain::maintenance::notes::{HandoverCategory, Subject, add_to_handover};
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::part::{NewPart, PartNumber, Quantity, StockChange, change_stock, create_part};
 use pms_domain::maintenance::work_order::{
-    FromFault, NewWorkOrder, Priority, WorkOrderChange, WorkOrderKind, add_checklist_item, change_work_order,
-    create_work_order, create_work_order_from_fault, log_hours,
+    FromFault, NewWorkOrder, Priority, WorkOrderChange, WorkOrderKind, add_checklist_item, create_work_order,
+    create_work_order_from_fault, log_hours,
 };
 use pms_infra::tenant::tx::TenantTx;
 

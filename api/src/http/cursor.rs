@@ -2,7 +2,7 @@
 //! request it continues (its path, sort and filters). A client can only hand back a cursor this
 //! list gave it for the same request; anything else is 422 `invalid_cursor`.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Bytes of the HMAC-SHA256 tag a cursor carries: forging one takes 2^128 guesses.
 const TAG_LEN: usize = 16;
@@ -57,11 +56,14 @@ pub struct Paging {
     scope: [u8; 32],
 }
 
-impl FromRequestParts<AppState> for Paging {
+impl<S: Send + Sync> FromRequestParts<S> for Paging
+where
+    CursorKey: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self::new(state.cursors.clone(), parts.uri.path(), parts.uri.query()))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::new(CursorKey::from_ref(state), parts.uri.path(), parts.uri.query()))
     }
 }
 

@@ -4,7 +4,7 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::validation::Validation;
 
 #[derive(Debug, Clone)]
@@ -20,19 +20,12 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         // PostgreSQL text cannot hold NUL; no parameter needs one.
         if parts.uri.query().is_some_and(|q| q.to_ascii_lowercase().contains("%00")) {
-            return Err(ApiError::validation(vec![FieldError {
-                field: "query".to_owned(),
-                code: "invalid".to_owned(),
-                message: "parameters may not contain NUL characters".to_owned(),
-            }]));
+            return Err(ApiError::field("query", "invalid", "parameters may not contain NUL characters".to_owned()));
         }
-        Query::<T>::from_request_parts(parts, state).await.map(|Query(value)| Self(value)).map_err(|rejection| {
-            ApiError::validation(vec![FieldError {
-                field: "query".to_owned(),
-                code: "invalid".to_owned(),
-                message: rejection.body_text(),
-            }])
-        })
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Self(value))
+            .map_err(|rejection| ApiError::field("query", "invalid", rejection.body_text()))
     }
 }
 

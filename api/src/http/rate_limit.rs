@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use pms_infra::shared::{Admission, SharedStore};
 use uuid::Uuid;
 
+pub use crate::config::{Rate, RateLimitSettings};
 use crate::error::{ApiError, ErrorCode};
 
 /// Past this many tracked clients, buckets that have refilled are forgotten.
@@ -28,23 +29,6 @@ const PRUNE_ABOVE: usize = 10_000;
 pub const UNLIMITED: [&str; 3] = ["/health", "/ready", "/metrics"];
 /// Routes limited by [`RateLimits::sign_in`] as well.
 const SIGN_IN: [&str; 3] = ["/v1/auth/login", "/v1/auth/refresh", "/v1/auth/accept-invite"];
-
-/// A sustained rate and the burst allowed above it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rate {
-    pub per_second: f64,
-    pub burst: u32,
-}
-
-/// Every limit the service enforces.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RateLimitSettings {
-    pub per_ip: Rate,
-    pub sign_in: Rate,
-    pub per_user: Rate,
-    /// Take the client address from the last `X-Forwarded-For` entry (behind Render's proxy).
-    pub trust_forwarded_for: bool,
-}
 
 /// The limiters, shared by the middleware and the token extractor.
 #[derive(Debug)]

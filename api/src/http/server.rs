@@ -18,18 +18,10 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt as _;
 
+use crate::config::ConnectionLimits;
+
 /// How long accepting pauses after an error such as running out of file descriptors.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
-
-/// Limits on the connections themselves, before any request is routed.
-#[derive(Debug, Clone, Copy)]
-pub struct ConnectionLimits {
-    /// The most time a client has to send a request's line and headers, counted from the
-    /// moment the connection is ready for it (just opened, or idle after a response).
-    pub header_read_timeout: Duration,
-    /// The most connections open at once.
-    pub max_connections: usize,
-}
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets open connections finish
 /// their requests (the caller bounds how long). Each request carries its peer's address as

@@ -32,7 +32,7 @@ fn app() -> Router {
         port: 0,
         body_limit_bytes: 64,
         request_timeout: Duration::from_millis(100),
-        connections: crate::http::server::ConnectionLimits {
+        connections: crate::config::ConnectionLimits {
             header_read_timeout: Duration::from_secs(1),
             max_connections: 16,
         },

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::actions::field_error;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{AuthUser, ClientMeta};
 use crate::http::json::ApiJson;
@@ -44,9 +43,9 @@ impl RefreshRequest {
     /// The schema's bounds, so a request outside them is refused as the spec says.
     fn validate(&self) -> Result<&str, ApiError> {
         match self.refresh_token.chars().count() {
-            0 => Err(field_error("refresh_token", "required", "give the refresh token".to_owned())),
+            0 => Err(ApiError::field("refresh_token", "required", "give the refresh token".to_owned())),
             1..=256 => Ok(&self.refresh_token),
-            _ => Err(field_error("refresh_token", "too_long", "at most 256 characters".to_owned())),
+            _ => Err(ApiError::field("refresh_token", "too_long", "at most 256 characters".to_owned())),
         }
     }
 }

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::auth::{TokenResponse, token_response};
-use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{ClientMeta, TenantCtx};
 use crate::http::json::ApiJson;
 use crate::http::path::ApiPath;
@@ -355,11 +355,7 @@ pub async fn accept(
         AcceptError::InvalidInvitation => {
             ApiError::new(ErrorCode::NotFound, "This invitation is unknown, already used or expired.")
         }
-        AcceptError::WeakPassword(reason) => ApiError::validation(vec![FieldError {
-            field: "password".to_owned(),
-            code: "weak".to_owned(),
-            message: reason.to_string(),
-        }]),
+        AcceptError::WeakPassword(reason) => ApiError::field("password", "weak", reason.to_string()),
         AcceptError::WrongPassword => {
             ApiError::new(ErrorCode::InvalidCredentials, "Give the current password of the existing account.")
         }

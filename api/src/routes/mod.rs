@@ -3,7 +3,6 @@
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
 pub mod admin;
@@ -19,10 +18,10 @@ pub mod schedules;
 pub mod system;
 pub mod work_orders;
 
-/// All documented routes, without state or middleware (the spec is generated from this too).
-pub fn api_router() -> OpenApiRouter<AppState> {
-    use utoipa::OpenApi as _;
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// All documented routes over `base`, the document's static part, without state or middleware
+/// (the spec is generated from this too).
+pub fn api_router(base: utoipa::openapi::OpenApi) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(base)
         .routes(routes!(system::health))
         .routes(routes!(system::ready))
         .routes(routes!(system::metrics))

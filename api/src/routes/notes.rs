@@ -2,18 +2,17 @@
 
 use axum::Json;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use pms_domain::ids::{EquipmentId, FaultId, WorkOrderId};
 use pms_domain::maintenance::notes::{
-    HandoverCategory, HandoverFilter, HandoverItem, Note, NoteError, NoteRepo as _, Subject, add_note, add_to_handover,
+    HandoverCategory, HandoverFilter, NoteError, NoteRepo as _, Subject, add_note, add_to_handover,
 };
 use pms_domain::maintenance::paging::PageRequest;
-use pms_domain::maintenance::text::paragraph;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode};
+pub use crate::dto::notes::*;
+use crate::error::ApiError;
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
 use crate::http::dates::DateTimeUtc;
@@ -23,180 +22,6 @@ use crate::http::query::{ApiQuery, comma_list};
 use crate::mutation::Answer;
 use crate::validation::Validation;
 
-/// A note.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NoteView {
-    pub id: Uuid,
-    /// `equipment`, `fault` or `work_order`.
-    pub subject_type: &'static str,
-    pub subject_id: Uuid,
-    pub body: String,
-    pub author_id: Uuid,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&Note> for NoteView {
-    fn from(n: &Note) -> Self {
-        Self {
-            id: n.id.as_uuid(),
-            subject_type: n.subject.kind(),
-            subject_id: n.subject.id(),
-            body: n.body.clone(),
-            author_id: n.author.as_uuid(),
-            created_at: n.created_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NoteList {
-    pub items: Vec<NoteView>,
-    pub next_cursor: Option<String>,
-}
-
-/// A note to add. Newlines allowed.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"body": "Slight weep at the raw-water pump seal; monitor daily."}))]
-pub struct AddNoteRequest {
-    #[schema(
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
-        max_length = 5000
-    )]
-    pub body: String,
-}
-
-/// How a handover item matters to the incoming crew.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HandoverCategoryDto {
-    Urgent,
-    InProgress,
-    Completed,
-    Watch,
-    Fyi,
-}
-
-impl From<HandoverCategoryDto> for HandoverCategory {
-    fn from(c: HandoverCategoryDto) -> Self {
-        match c {
-            HandoverCategoryDto::Urgent => Self::Urgent,
-            HandoverCategoryDto::InProgress => Self::InProgress,
-            HandoverCategoryDto::Completed => Self::Completed,
-            HandoverCategoryDto::Watch => Self::Watch,
-            HandoverCategoryDto::Fyi => Self::Fyi,
-        }
-    }
-}
-
-/// What a handover item or note is about.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectTypeDto {
-    Equipment,
-    Fault,
-    WorkOrder,
-}
-
-/// An item of the handover.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HandoverItemView {
-    pub id: Uuid,
-    pub subject_type: Option<&'static str>,
-    pub subject_id: Option<Uuid>,
-    pub summary: String,
-    /// `urgent`, `in_progress`, `completed`, `watch` or `fyi`.
-    pub category: &'static str,
-    pub author_id: Uuid,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&HandoverItem> for HandoverItemView {
-    fn from(i: &HandoverItem) -> Self {
-        Self {
-            id: i.id.as_uuid(),
-            subject_type: i.subject.map(Subject::kind),
-            subject_id: i.subject.map(Subject::id),
-            summary: i.summary.clone(),
-            category: i.category.as_str(),
-            author_id: i.author.as_uuid(),
-            created_at: i.created_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HandoverList {
-    pub items: Vec<HandoverItemView>,
-    pub next_cursor: Option<String>,
-}
-
-/// An item for the incoming crew.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"summary": "Port stabiliser fin hydraulic leak: WO-2026-0031 awaiting seal kit.", "category": "urgent", "subject_type": "work_order", "subject_id": "0193a5f2-3b00-7000-8000-000000000401"}))]
-pub struct AddHandoverRequest {
-    #[schema(
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
-        max_length = 2000
-    )]
-    pub summary: String,
-    /// `fyi` when omitted.
-    pub category: Option<HandoverCategoryDto>,
-    /// Give both or neither.
-    pub subject_type: Option<SubjectTypeDto>,
-    pub subject_id: Option<Uuid>,
-}
-
-/// Paging of notes.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct NoteQuery {
-    /// Page size, 1 to 100 (default 25).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
-    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
-    #[param(max_length = 2048)]
-    cursor: Option<String>,
-}
-
-impl AddNoteRequest {
-    /// The note's text.
-    pub fn validate(&self) -> Result<String, ApiError> {
-        let mut v = Validation::default();
-        let text = v.check("body", "invalid", paragraph(&self.body, 5000));
-        v.finish()?;
-        Ok(text.expect("validated"))
-    }
-}
-
-impl AddHandoverRequest {
-    /// What the item is about, its summary and its category.
-    pub fn validate(&self) -> Result<(Option<Subject>, String, HandoverCategory), ApiError> {
-        let mut v = Validation::default();
-        let summary = v.check("summary", "invalid", paragraph(&self.summary, 2000));
-        let subject = match (self.subject_type, self.subject_id) {
-            (None, None) => None,
-            (Some(SubjectTypeDto::Equipment), Some(id)) => Some(Subject::Equipment(EquipmentId::from_uuid(id))),
-            (Some(SubjectTypeDto::Fault), Some(id)) => Some(Subject::Fault(FaultId::from_uuid(id))),
-            (Some(SubjectTypeDto::WorkOrder), Some(id)) => Some(Subject::WorkOrder(WorkOrderId::from_uuid(id))),
-            _ => {
-                v.require(false, "subject_id", "incomplete", "give subject_type and subject_id together");
-                None
-            }
-        };
-        v.finish()?;
-        Ok((subject, summary.expect("validated"), self.category.map_or(HandoverCategory::Fyi, Into::into)))
-    }
-}
-
-pub(crate) fn note_error(error: NoteError) -> ApiError {
-    match error {
-        NoteError::SubjectNotFound(_) => ApiError::new(ErrorCode::NotFound, error.to_string()),
-        NoteError::Store(e) => e.into(),
-    }
-}
-
 async fn post_note(
     ctx: TenantCtx,
     key: IdempotencyKey,
@@ -205,7 +30,8 @@ async fn post_note(
 ) -> Result<Response, ApiError> {
     let text = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let note = add_note(mutation.tx(), &ctx.actor(), subject, text, crate::clock::now()).await.map_err(note_error)?;
+    let note =
+        add_note(mutation.tx(), &ctx.actor(), subject, text, crate::clock::now()).await.map_err(ApiError::from)?;
     let collection = match subject {
         Subject::Equipment(_) => "equipment",
         Subject::Fault(_) => "faults",
@@ -227,7 +53,7 @@ async fn get_notes(
     let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
     if !pms_domain::maintenance::notes::subject_exists(&mut tx, subject).await? {
-        return Err(note_error(NoteError::SubjectNotFound(subject.kind())));
+        return Err(ApiError::from(NoteError::SubjectNotFound(subject.kind())));
     }
     let page = tx.notes(subject, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
@@ -317,6 +143,18 @@ note_routes!(
     "The notes on a work order, newest first."
 );
 
+/// Paging of notes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NoteQuery {
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page of this list with the same filters and sort (opaque, signed).
+    #[param(max_length = 2048)]
+    cursor: Option<String>,
+}
+
 /// Add an item to the handover (`add_to_handover`; anyone aboard).
 #[utoipa::path(
     post,
@@ -337,7 +175,7 @@ pub async fn add_handover(
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let item = add_to_handover(mutation.tx(), &ctx.actor(), subject, summary, category, crate::clock::now())
         .await
-        .map_err(note_error)?;
+        .map_err(ApiError::from)?;
     let location = format!("/v1/yachts/{}/handover", ctx.yacht);
     mutation.commit(Answer::created(HandoverItemView::from(&item), location)).await
 }

@@ -49,13 +49,13 @@ impl<'a> Answer<'a> {
         let top = detection.top();
         Answer {
             query,
-            action: top.map(|c| c.action.name),
+            action: top.map(|c| c.action.name.as_str()),
             confidence: top.map(|c| c.confidence),
             side_effect: top.map(|c| c.action.side_effect.as_str()),
             candidates: detection
                 .candidates
                 .iter()
-                .map(|c| CandidateLine { action: c.action.name, confidence: c.confidence })
+                .map(|c| CandidateLine { action: c.action.name.as_str(), confidence: c.confidence })
                 .collect(),
             mentions: detection.mentions.iter().map(MentionView::from).collect(),
             detector: source.as_str(),
@@ -167,7 +167,7 @@ pub fn hold_out_report(left_out: &str, list_misses: bool) -> Result<String, Stri
         vec![format!("trained without {left_out}: {} action lines, {} no-action lines", actions.len(), none.len())];
     for (label, engine) in [("combined", Engine::Combined), ("rules", Engine::Rules), ("model", Engine::Model)] {
         let top = |query: &str| detect_using(query, engine, &model).top().map(|c| c.action);
-        let right = actions.iter().filter(|e| top(&e.query).map(|a| a.name) == e.action.as_deref()).count();
+        let right = actions.iter().filter(|e| top(&e.query).map(|a| a.name.as_str()) == e.action.as_deref()).count();
         let kept = none.iter().filter(|e| top(&e.query).is_none_or(|a| a.side_effect == SideEffect::ReadOnly)).count();
         report.push(format!(
             "{label:>8}: action {:.3}, no-action lines free of mutations {:.3}",
@@ -179,11 +179,11 @@ pub fn hold_out_report(left_out: &str, list_misses: bool) -> Result<String, Stri
         for example in &held {
             let got = detect_using(&example.query, Engine::Combined, &model).top().map(|c| c.action);
             let right = match &example.action {
-                Some(want) => got.is_some_and(|a| a.name == want),
+                Some(want) => got.is_some_and(|a| a.name.as_str() == want),
                 None => got.is_none_or(|a| a.side_effect == SideEffect::ReadOnly),
             };
             if !right {
-                let got = got.map_or("nothing", |a| a.name);
+                let got = got.map_or("nothing", |a| a.name.as_str());
                 let want = example.action.as_deref().unwrap_or("no action");
                 report.push(format!("  miss {:?}: want {want}, got {got}", example.query));
             }

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::actions::field_error;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::TenantCtx;
 use crate::http::json::ApiJson;
@@ -68,12 +67,12 @@ impl FeedbackRequest {
     fn validate(&self) -> Result<Option<&'static str>, ApiError> {
         let action = match self.action.as_deref() {
             None => None,
-            Some(name) => Some(actions::find(name).map(|spec| spec.name).ok_or_else(|| {
-                field_error("action", "unknown_action", "not a micro-action; GET …/actions lists them".to_owned())
+            Some(name) => Some(actions::find(name).map(|spec| spec.name.as_str()).ok_or_else(|| {
+                ApiError::field("action", "unknown_action", "not a micro-action; GET …/actions lists them".to_owned())
             })?),
         };
         if self.outcome == FeedbackOutcome::Ran && action.is_none() {
-            return Err(field_error("action", "required", "say which action was run".to_owned()));
+            return Err(ApiError::field("action", "required", "say which action was run".to_owned()));
         }
         Ok(action)
     }

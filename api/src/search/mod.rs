@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::State;
-use pms_domain::actions;
+use pms_domain::actions::{self, ActionName};
 use pms_domain::catalogue::Hit;
 use pms_domain::catalogue::people::{Person, people};
 use pms_domain::detect::{Candidate, Detection, MentionKind, redact, slots};
@@ -30,7 +30,6 @@ use uuid::Uuid;
 
 use self::mentions::MentionView;
 use self::resolve::EntityView;
-use crate::actions::field_error;
 use crate::error::{ApiError, Problem};
 use crate::extract::{AuthUser, TenantCtx};
 use crate::http::json::ApiJson;
@@ -56,14 +55,14 @@ pub struct SearchRequest {
 impl SearchRequest {
     fn validate(&self) -> Result<usize, ApiError> {
         if self.query.trim().is_empty() {
-            return Err(field_error("query", "required", "type something to search for".to_owned()));
+            return Err(ApiError::field("query", "required", "type something to search for".to_owned()));
         }
         if self.query.chars().count() > MAX_QUERY_CHARS {
-            return Err(field_error("query", "too_long", format!("at most {MAX_QUERY_CHARS} characters")));
+            return Err(ApiError::field("query", "too_long", format!("at most {MAX_QUERY_CHARS} characters")));
         }
         match self.limit.unwrap_or(10) {
             limit @ 1..=50 => Ok(limit as usize),
-            _ => Err(field_error("limit", "out_of_range", "must be 1 to 50".to_owned())),
+            _ => Err(ApiError::field("limit", "out_of_range", "must be 1 to 50".to_owned())),
         }
     }
 }
@@ -168,7 +167,7 @@ async fn search(state: &AppState, ctx: &TenantCtx, request: &SearchRequest) -> R
             };
             let (prefill, missing_fields) = prefill::prefill(spec, &sources);
             DetectedAction {
-                action: spec.name,
+                action: spec.name.as_str(),
                 label: spec.label,
                 confidence: (candidate.confidence * 100.0).round() / 100.0,
                 side_effect: spec.side_effect.as_str(),
@@ -221,7 +220,7 @@ fn own_words(query: &str, candidates: &[Candidate]) -> Vec<Option<(String, Detec
 /// member unambiguously (the yacht's members come from the master database, so only then).
 async fn assignee(state: &AppState, ctx: &TenantCtx, detection: &Detection) -> Result<Option<Uuid>, ApiError> {
     let Some(person) = detection.mention(MentionKind::Person) else { return Ok(None) };
-    if !detection.candidates.iter().any(|c| c.action.name == "assign_work_order") {
+    if !detection.candidates.iter().any(|c| c.action.name == ActionName::AssignWorkOrder) {
         return Ok(None);
     }
     let members: Vec<Person> = state
@@ -270,7 +269,7 @@ fn result(ctx: &TenantCtx, hit: &Hit<'_>) -> SearchResult {
         id: record.id,
         title: hit.title.clone(),
         score: (hit.score * 1000.0).round() / 1000.0,
-        actions: actions::offered_for(ctx.role, record.entity, record.state).map(|spec| spec.name).collect(),
+        actions: actions::offered_for(ctx.role, record.entity, record.state).map(|spec| spec.name.as_str()).collect(),
     }
 }
 
@@ -293,7 +292,7 @@ pub async fn search_yacht(
     ApiJson(request): ApiJson<SearchRequest>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     if request.yacht_id.is_some_and(|y| y != ctx.yacht.as_uuid()) {
-        return Err(field_error("yacht_id", "mismatch", "must be the yacht in the path, or omitted".to_owned()));
+        return Err(ApiError::field("yacht_id", "mismatch", "must be the yacht in the path, or omitted".to_owned()));
     }
     Ok(Json(search(&state, &ctx, &request).await?))
 }

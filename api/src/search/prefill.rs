@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::resolve::Resolved;
-use crate::actions::payload;
+use crate::actions::executors;
 
 /// Longest title a prefill proposes (the records' limit).
 const TITLE_CHARS: usize = 200;
@@ -27,10 +27,10 @@ pub struct Sources<'a> {
 
 /// The prefilled payload and the required fields it could not fill.
 pub fn prefill(spec: &ActionSpec, sources: &Sources<'_>) -> (Map<String, Value>, Vec<String>) {
-    let Some(schema) = payload::schemas().get(spec.name) else { return (Map::new(), Vec::new()) };
+    let Some(schema) = executors::schemas().get(&spec.name) else { return (Map::new(), Vec::new()) };
     let mut out = Map::new();
     for field in &schema.fields {
-        if let Some(value) = value_for(spec.name, field, sources) {
+        if let Some(value) = value_for(spec.name.as_str(), field, sources) {
             out.insert(field.clone(), value);
         }
     }

@@ -1,10 +1,12 @@
 //! The micro-action registry: every action a user can take from the search bar, with who may
 //! take it, what it touches and the record states it makes sense in. One table
-//! ([`catalogue::ACTIONS`]) feeds the action list, the executor, the detector and the API docs.
+//! ([`registry::ACTIONS`]) feeds the action list, the executor, the detector and the API docs.
 
-mod catalogue;
+mod name;
+mod registry;
 
-pub use catalogue::ACTIONS;
+pub use name::ActionName;
+pub use registry::ACTIONS;
 
 use crate::identity::Role;
 use crate::maintenance::equipment::EquipmentStatus;
@@ -167,8 +169,7 @@ impl Enablement {
 /// One micro-action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActionSpec {
-    /// Stable wire name, `snake_case`.
-    pub name: &'static str,
+    pub name: ActionName,
     /// What the UI shows on the button.
     pub label: &'static str,
     pub cluster: Cluster,
@@ -199,7 +200,14 @@ impl ActionSpec {
 
 /// The action called `name`.
 pub fn find(name: &str) -> Option<&'static ActionSpec> {
-    ACTIONS.iter().find(|a| a.name == name)
+    ActionName::parse(name).map(ActionName::spec)
+}
+
+impl ActionName {
+    /// The action's registry entry (the registry lists the actions in [`ActionName::ALL`]'s order).
+    pub fn spec(self) -> &'static ActionSpec {
+        &ACTIONS[self as usize]
+    }
 }
 
 /// The actions `role` may run, in registry order.

@@ -99,7 +99,7 @@ const EVERYONE_WRITES: [&str; 6] = [
 
 #[test]
 fn the_registry_holds_exactly_the_designed_actions_in_their_clusters() {
-    let names: Vec<&str> = ACTIONS.iter().map(|a| a.name).collect();
+    let names: Vec<&str> = ACTIONS.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names.iter().collect::<HashSet<_>>().len(), names.len(), "names are unique");
     let designed: Vec<&str> = DESIGNED.iter().flat_map(|(_, names)| names.iter().copied()).collect();
     assert_eq!(names, designed, "the registry lists DESIGN §5's actions in its order");
@@ -109,24 +109,29 @@ fn the_registry_holds_exactly_the_designed_actions_in_their_clusters() {
         }
     }
     for action in &ACTIONS {
-        assert!(action.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{} is snake_case", action.name);
-        assert!(!action.label.is_empty() && action.description.ends_with('.'), "{} is described", action.name);
+        assert!(
+            action.name.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "{} is snake_case",
+            action.name.as_str()
+        );
+        assert!(!action.label.is_empty() && action.description.ends_with('.'), "{} is described", action.name.as_str());
     }
 }
 
 #[test]
 fn roles_follow_the_design_rule() {
     for action in &ACTIONS {
-        let expected = if HOD_ONLY.contains(&action.name) {
+        let expected = if HOD_ONLY.contains(&action.name.as_str()) {
             Access::HeadOfDepartment
-        } else if !action.side_effect.is_mutation() || EVERYONE_WRITES.contains(&action.name) {
+        } else if !action.side_effect.is_mutation() || EVERYONE_WRITES.contains(&action.name.as_str()) {
             Access::Everyone
         } else {
             Access::Technical
         };
-        assert_eq!(action.access, expected, "{}", action.name);
+        assert_eq!(action.access, expected, "{}", action.name.as_str());
     }
-    let crew: Vec<&str> = for_role(Role::Crew).filter(|a| a.side_effect.is_mutation()).map(|a| a.name).collect();
+    let crew: Vec<&str> =
+        for_role(Role::Crew).filter(|a| a.side_effect.is_mutation()).map(|a| a.name.as_str()).collect();
     let mut expected = EVERYONE_WRITES.to_vec();
     expected.sort_unstable();
     let mut crew_sorted = crew.clone();
@@ -138,8 +143,8 @@ fn roles_follow_the_design_rule() {
 #[test]
 fn reads_are_named_as_reads() {
     for action in &ACTIONS {
-        let reads = ["view_", "diagnose_", "suggest_", "scan_"].iter().any(|p| action.name.starts_with(p));
-        assert_eq!(!action.side_effect.is_mutation(), reads, "{}", action.name);
+        let reads = ["view_", "diagnose_", "suggest_", "scan_"].iter().any(|p| action.name.as_str().starts_with(p));
+        assert_eq!(!action.side_effect.is_mutation(), reads, "{}", action.name.as_str());
     }
 }
 
@@ -186,7 +191,7 @@ fn fault_transitions_agree_with_the_lifecycle() {
 
 #[test]
 fn a_record_offers_only_what_its_state_and_the_role_allow() {
-    let offered = |role, entity, state| offered_for(role, entity, state).map(|a| a.name).collect::<Vec<_>>();
+    let offered = |role, entity, state| offered_for(role, entity, state).map(|a| a.name.as_str()).collect::<Vec<_>>();
     let completed =
         offered(Role::ChiefEngineer, EntityType::WorkOrder, RecordState::WorkOrder(WorkOrderStatus::Completed));
     assert!(!completed.contains(&"start_work_order") && !completed.contains(&"log_work_order_hours"), "{completed:?}");

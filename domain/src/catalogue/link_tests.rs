@@ -205,7 +205,7 @@ fn a_note_goes_on_the_job_or_fault_its_title_names_not_on_the_machine() {
         // Whatever the detector made of the words, a note on equipment is what is retargeted.
         detection.candidates = vec![crate::detect::Candidate::new(equipment_note, 0.9)];
         catalogue.retarget_note(query, &mut detection);
-        let names: Vec<&str> = detection.candidates.iter().map(|c| c.action.name).collect();
+        let names: Vec<&str> = detection.candidates.iter().map(|c| c.action.name.as_str()).collect();
         assert_eq!(names[0], want, "{query}: {names:?}");
         assert!(names.contains(&"add_equipment_note"), "the machine's note stays a candidate: {query}");
     }
@@ -258,7 +258,7 @@ fn a_line_naming_only_a_make_asks_to_see_that_equipment() {
         let mut detection = detect(query);
         detection.candidates.clear();
         catalogue.propose_by_make(&mut detection);
-        detection.top().map(|c| c.action.name)
+        detection.top().map(|c| c.action.name.as_str())
     };
     assert_eq!(proposed("MIB 303"), Some("view_equipment_details"));
     assert_eq!(proposed("Northern Lights"), Some("view_equipment_details"));

@@ -3,7 +3,7 @@
 //! detector reads words, not the yacht's records, so it cannot tell; the catalogue can.
 
 use super::Catalogue;
-use crate::actions::{self, ActionSpec};
+use crate::actions::{self, ActionName, ActionSpec};
 use crate::detect::{Candidate, Detection};
 
 /// The notes a note on equipment may really be, most specific first.
@@ -15,7 +15,7 @@ impl Catalogue {
     /// and the note on the equipment follows it.
     pub fn retarget_note(&self, query: &str, detection: &mut Detection) {
         let Some(top) = detection.top() else { return };
-        if top.action.name != "add_equipment_note" {
+        if top.action.name != ActionName::AddEquipmentNote {
             return;
         }
         let Some(target) = MORE_SPECIFIC

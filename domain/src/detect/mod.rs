@@ -31,7 +31,7 @@ pub use model::{MODEL_MENTION_KINDS, ModelAnswer, ModelMention, NO_ACTION, Untru
 pub use redact::redact;
 pub use text::Span;
 
-use crate::actions::{self, ActionSpec, SideEffect};
+use crate::actions::{ActionName, ActionSpec, SideEffect};
 #[allow(clippy::enum_glob_use)] // the rule tables read as sentences of concepts
 use concepts::Concept::*;
 use concepts::Concepts;
@@ -253,7 +253,7 @@ impl Analysis {
     fn ruled(&self) -> Vec<Candidate> {
         rule_scores(&self.shape)
             .into_iter()
-            .filter_map(|(name, confidence)| self.proposable(actions::find(name)?, confidence, RULE_FLOORS))
+            .filter_map(|(name, confidence)| self.proposable(name.spec(), confidence, RULE_FLOORS))
             .take(MAX_CANDIDATES)
             .collect()
     }
@@ -476,8 +476,8 @@ fn fit(rule: &Rule, shape: &Shape) -> Option<f32> {
 }
 
 /// Every rule's score for the query, the best per action, best first.
-fn rule_scores(shape: &Shape) -> Vec<(&'static str, f32)> {
-    let mut scores: Vec<(&'static str, f32)> = Vec::new();
+fn rule_scores(shape: &Shape) -> Vec<(ActionName, f32)> {
+    let mut scores: Vec<(ActionName, f32)> = Vec::new();
     for rule in RULES {
         let Some(confidence) = fit(rule, shape) else { continue };
         match scores.iter_mut().find(|(action, _)| *action == rule.action) {

@@ -69,7 +69,7 @@ pub fn adopt(
         name => {
             let spec = actions::find(name).ok_or_else(|| UntrustedAnswer::UnknownAction(truncated(name)))?;
             if !allowed(spec) {
-                return Err(UntrustedAnswer::NotAllowed(spec.name));
+                return Err(UntrustedAnswer::NotAllowed(spec.name.as_str()));
             }
             Some(spec)
         }
@@ -159,7 +159,7 @@ mod tests {
     }
 
     fn names(detection: &Detection) -> Vec<&'static str> {
-        detection.candidates.iter().map(|c| c.action.name).collect()
+        detection.candidates.iter().map(|c| c.action.name.as_str()).collect()
     }
 
     #[test]

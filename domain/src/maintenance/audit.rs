@@ -1,17 +1,14 @@
 //! The audit trail: every mutation appends an entry in its own transaction; entries are
 //! hash-chained per yacht so tampering is detectable.
 
+use std::any::Any;
+use std::fmt::Debug;
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 use super::Actor;
-use super::equipment::{Equipment, RunningHoursReading};
-use super::fault::Fault;
-use super::notes::{HandoverItem, Note};
 use super::paging::{Page, PageRequest};
-use super::part::Part;
-use super::purchase::PurchaseRequest;
-use super::schedule::Schedule;
-use super::work_order::{ChecklistItem, WorkOrder};
 use crate::auth::Timestamp;
 use crate::ids::UserId;
 use crate::store::StoreError;
@@ -65,23 +62,33 @@ impl EntityKind {
     }
 }
 
-/// A record as it was before or after a change; the store serialises it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Snapshot {
-    Equipment(Box<Equipment>),
-    RunningHoursReading(RunningHoursReading),
-    Fault(Box<Fault>),
-    WorkOrder(Box<WorkOrder>),
-    ChecklistItem(ChecklistItem),
-    Part(Box<Part>),
-    Note(Note),
-    HandoverItem(HandoverItem),
-    PurchaseRequest(Box<PurchaseRequest>),
-    Schedule(Box<Schedule>),
+/// A record the trail keeps copies of. The trail itself knows no aggregate: each says what
+/// kind it is, and the store writes the copy out by that kind.
+pub trait Audited: Any + Debug + Send + Sync {
+    fn kind(&self) -> EntityKind;
+}
+
+/// A record as it was before or after a change.
+#[derive(Debug, Clone)]
+pub struct Snapshot(Arc<dyn Audited>);
+
+impl Snapshot {
+    pub fn of(record: impl Audited) -> Self {
+        Self(Arc::new(record))
+    }
+
+    pub fn kind(&self) -> EntityKind {
+        self.0.kind()
+    }
+
+    /// The record, if it is a `T`.
+    pub fn get<T: Audited>(&self) -> Option<&T> {
+        (&*self.0 as &dyn Any).downcast_ref::<T>()
+    }
 }
 
 /// One change to record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct AuditEntry {
     /// `<entity>.<verb>`, e.g. `equipment.created`.
     pub action: &'static str,

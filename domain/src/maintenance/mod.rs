@@ -33,6 +33,7 @@ macro_rules! text_enum {
 pub mod audit;
 pub mod equipment;
 pub mod fault;
+pub mod lifecycle;
 pub mod notes;
 pub mod paging;
 pub mod part;

@@ -2,7 +2,7 @@
 //! aboard may write both.
 
 use super::Actor;
-use super::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
+use super::audit::{AuditEntry, AuditLog, Audited, EntityKind, Snapshot};
 use super::equipment::EquipmentRepo;
 use super::fault::FaultRepo;
 use super::paging::{Page, PageRequest};
@@ -56,6 +56,12 @@ pub struct Note {
     pub created_at: Timestamp,
 }
 
+impl Audited for Note {
+    fn kind(&self) -> EntityKind {
+        EntityKind::Note
+    }
+}
+
 text_enum!(
     /// How a handover item matters to the incoming crew.
     HandoverCategory { Urgent = "urgent", InProgress = "in_progress", Completed = "completed", Watch = "watch", Fyi = "fyi" }
@@ -70,6 +76,12 @@ pub struct HandoverItem {
     pub category: HandoverCategory,
     pub author: UserId,
     pub created_at: Timestamp,
+}
+
+impl Audited for HandoverItem {
+    fn kind(&self) -> EntityKind {
+        EntityKind::HandoverItem
+    }
 }
 
 /// Which handover items to list.
@@ -135,7 +147,7 @@ pub async fn add_note<T: NoteRepo + EquipmentRepo + FaultRepo + WorkOrderRepo + 
         entity: EntityKind::Note,
         entity_id: note.id.as_uuid(),
         before: None,
-        after: Some(Snapshot::Note(note.clone())),
+        after: Some(Snapshot::of(note.clone())),
     };
     tx.append(actor, entry).await?;
     Ok(note)
@@ -169,7 +181,7 @@ pub async fn add_to_handover<T: NoteRepo + EquipmentRepo + FaultRepo + WorkOrder
         entity: EntityKind::HandoverItem,
         entity_id: item.id.as_uuid(),
         before: None,
-        after: Some(Snapshot::HandoverItem(item.clone())),
+        after: Some(Snapshot::of(item.clone())),
     };
     tx.append(actor, entry).await?;
     Ok(item)

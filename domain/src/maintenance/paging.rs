@@ -2,8 +2,7 @@
 
 use uuid::Uuid;
 
-use crate::auth::Timestamp;
-use crate::store::StoreError;
+pub use crate::store::InvalidCursor;
 
 /// Largest page a client may ask for.
 pub const MAX_LIMIT: u32 = 100;
@@ -14,7 +13,7 @@ pub const DEFAULT_LIMIT: u32 = 25;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SortValue {
     Text(String),
-    Time(Timestamp),
+    Time(chrono::DateTime<chrono::Utc>),
     Date(chrono::NaiveDate),
     Integer(i64),
 }
@@ -44,19 +43,6 @@ impl PageRequest {
 impl Default for PageRequest {
     fn default() -> Self {
         Self::new(None, None)
-    }
-}
-
-/// A cursor that does not belong to the list, sort or filters it was sent with. Cursors are
-/// signed by the API, so this means a bug or a cursor from an older version: the client starts
-/// the list again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the cursor does not belong to this list and sort")]
-pub struct InvalidCursor;
-
-impl From<InvalidCursor> for StoreError {
-    fn from(invalid: InvalidCursor) -> Self {
-        Self::new(invalid)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Purchase requests: `requested` → `approved` or `rejected` (heads of department) → `ordered`
 //! → `received`; receiving adds the quantity to stock through the ledger in the same transaction.
 
-use super::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
+use super::audit::{AuditEntry, AuditLog, Audited, EntityKind, Snapshot};
 use super::paging::{Page, PageRequest};
 use super::part::{PartError, PartRepo, Quantity, StockChange, change_stock};
 use super::work_order::WorkOrderRepo;
@@ -74,6 +74,12 @@ pub struct PurchaseRequest {
     pub updated_at: Timestamp,
 }
 
+impl Audited for PurchaseRequest {
+    fn kind(&self) -> EntityKind {
+        EntityKind::PurchaseRequest
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PurchaseError {
     #[error(transparent)]
@@ -119,7 +125,7 @@ pub trait PurchaseRepo: Send {
 }
 
 fn snapshot(request: &PurchaseRequest) -> Snapshot {
-    Snapshot::PurchaseRequest(Box::new(request.clone()))
+    Snapshot::of(request.clone())
 }
 
 /// Requests parts (`order_part`; engineers and heads of department).

@@ -4,7 +4,8 @@
 use pms_domain::ids::UserId;
 use pms_domain::maintenance::Actor;
 use pms_domain::maintenance::audit::{
-    AuditEntry, AuditFilter, AuditLog, AuditRecord, AuditTrail, BreakKind, ChainVerification, Snapshot,
+    AuditEntry, AuditFilter, AuditLog, AuditRecord, AuditTrail, Audited, BreakKind, ChainVerification, EntityKind,
+    Snapshot,
 };
 use pms_domain::maintenance::paging::{Cursor, InvalidCursor, Page, PageRequest, SortValue};
 use pms_domain::store::StoreError;
@@ -24,20 +25,32 @@ use super::tx::TenantTx;
 use super::work_order::{checklist_item_json, work_order_json};
 use crate::postgres::store_error;
 
-fn snapshot_json(snapshot: &Snapshot) -> Value {
-    match snapshot {
-        Snapshot::Equipment(equipment) => equipment_json(equipment),
-        Snapshot::RunningHoursReading(reading) => reading_json(reading),
-        Snapshot::Fault(fault) => fault_json(fault),
-        Snapshot::WorkOrder(work_order) => work_order_json(work_order),
-        Snapshot::ChecklistItem(item) => checklist_item_json(item),
-        Snapshot::Part(part) => part_json(part),
-        Snapshot::Note(note) => note_json(note),
-        Snapshot::HandoverItem(item) => handover_item_json(item),
-        Snapshot::PurchaseRequest(request) => purchase_json(request),
-        Snapshot::Schedule(schedule) => schedule_json(schedule),
+/// The copy as JSON, written out by its kind; every kind has its writer, so an entry is never
+/// stored without its record.
+fn snapshot_json(snapshot: &Snapshot) -> Result<Value, StoreError> {
+    fn write<T: Audited>(snapshot: &Snapshot, json: impl Fn(&T) -> Value) -> Result<Value, StoreError> {
+        let kind = snapshot.kind().as_str();
+        let record = snapshot.get::<T>().ok_or_else(|| StoreError::new(MisreportedKind(kind)))?;
+        Ok(json(record))
+    }
+    match snapshot.kind() {
+        EntityKind::Equipment => write(snapshot, equipment_json),
+        EntityKind::RunningHoursReading => write(snapshot, reading_json),
+        EntityKind::Fault => write(snapshot, fault_json),
+        EntityKind::WorkOrder => write(snapshot, work_order_json),
+        EntityKind::ChecklistItem => write(snapshot, checklist_item_json),
+        EntityKind::Part => write(snapshot, part_json),
+        EntityKind::Note => write(snapshot, note_json),
+        EntityKind::HandoverItem => write(snapshot, handover_item_json),
+        EntityKind::PurchaseRequest => write(snapshot, purchase_json),
+        EntityKind::Schedule => write(snapshot, schedule_json),
     }
 }
+
+/// A record whose `Audited::kind` names another type: a bug, refused rather than stored.
+#[derive(Debug, thiserror::Error)]
+#[error("an audited record says it is a {0} but is not")]
+struct MisreportedKind(&'static str);
 
 impl AuditLog for TenantTx {
     async fn append(&mut self, actor: &Actor, entry: AuditEntry) -> Result<(), StoreError> {
@@ -46,8 +59,8 @@ impl AuditLog for TenantTx {
             .bind(entry.action)
             .bind(entry.entity.as_str())
             .bind(entry.entity_id)
-            .bind(entry.before.as_ref().map(snapshot_json))
-            .bind(entry.after.as_ref().map(snapshot_json))
+            .bind(entry.before.as_ref().map(snapshot_json).transpose()?)
+            .bind(entry.after.as_ref().map(snapshot_json).transpose()?)
             .bind(actor.request_id.as_deref())
             .execute(self.conn())
             .await

@@ -23,8 +23,10 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::router::TENANT_ROLE;
 use crate::postgres::PING_WHEN_IDLE_FOR;
+
+/// The role every tenant transaction runs as: owns nothing, cannot bypass row-level security.
+pub const TENANT_ROLE: &str = "pms_tenant_app";
 
 /// A connection older than this is closed when returned, so the server can free what a session
 /// accumulates (sqlx's default too).

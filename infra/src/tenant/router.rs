@@ -17,12 +17,11 @@ use pms_domain::store::{StoreError, Unavailable};
 use pms_domain::tenancy::{DatabaseName, ServerKey};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
+pub use super::pool::TENANT_ROLE;
 use super::pool::{PoolLimits, PooledConnection, TenantPool};
 use super::servers::TenantServers;
 use crate::postgres::store_error;
 
-/// The role every tenant transaction runs as: owns nothing, cannot bypass row-level security.
-pub const TENANT_ROLE: &str = "pms_tenant_app";
 /// How often a waiting caller re-checks for pools it could close to make room.
 const RECHECK_EVERY: Duration = Duration::from_millis(25);
 

@@ -24,6 +24,7 @@ mod provisioning;
 mod rate_limits;
 mod render;
 mod resilience;
+mod role_matrix;
 mod schedules;
 mod search;
 mod search_llm;

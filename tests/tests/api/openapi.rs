@@ -82,3 +82,54 @@ fn the_error_code_schema_lists_the_codes_sent_on_the_wire() {
     assert_eq!(documented, sent);
     assert!(documented.contains(&"rate_limited") && documented.contains(&"not_found"));
 }
+
+const SHAPE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/openapi-shape.json");
+
+/// What a client depends on: every operation (path, method, id, parameters, body, responses
+/// with their status, media types and schemas) and every component schema, with shared
+/// parameters, responses and headers resolved and the prose (descriptions, summaries,
+/// examples) left out, so documentation may change but the contract may not.
+fn shape(spec: &Value) -> Value {
+    fn resolve(value: &Value, spec: &Value, depth: usize) -> Value {
+        match value {
+            Value::Object(map) => {
+                let shared =
+                    map.get("$ref").and_then(Value::as_str).filter(|r| !r.starts_with("#/components/schemas/"));
+                if let (Some(reference), true) = (shared, depth < 8) {
+                    let target = spec.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null);
+                    return resolve(target, spec, depth + 1);
+                }
+                let prose = ["description", "summary", "example", "examples"];
+                map.iter()
+                    .filter(|(k, _)| !prose.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), resolve(v, spec, depth)))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into()
+            }
+            Value::Array(items) => items.iter().map(|v| resolve(v, spec, depth)).collect(),
+            other => other.clone(),
+        }
+    }
+    serde_json::json!({
+        "paths": resolve(&spec["paths"], spec, 0),
+        "schemas": resolve(&spec["components"]["schemas"], spec, 0),
+        "security": resolve(&spec["components"]["securitySchemes"], spec, 0),
+    })
+}
+
+/// Refactors keep the contract: `tests/fixtures/openapi-shape.json` is the spec's shape, and a
+/// change to it is a change to what clients see (rewrite it with `UPDATE_OPENAPI_SHAPE=1`).
+#[test]
+fn the_spec_keeps_its_shape() {
+    let spec: Value = serde_json::from_str(&pms_api::openapi::spec_json()).expect("json");
+    let current = serde_json::to_string_pretty(&shape(&spec)).expect("json") + "\n";
+    if std::env::var_os("UPDATE_OPENAPI_SHAPE").is_some() {
+        std::fs::write(SHAPE, &current).expect("fixture written");
+    }
+    let recorded = std::fs::read_to_string(SHAPE).expect("tests/fixtures/openapi-shape.json exists");
+    assert!(
+        recorded == current,
+        "the spec's shape changed (operations, parameters, bodies, responses or schemas): if that is meant, \
+         rerun with UPDATE_OPENAPI_SHAPE=1 and say why in the commit"
+    );
+}

@@ -75,7 +75,7 @@ async fn every_model_failure_falls_back_to_the_local_detector() {
     let fake = FakeLlm::start(Behaviour::Status(500)).await;
     let demo = demo_with_model(&fake).await;
     let query = "create work order for generator 2 oil change";
-    let local_top = detect(query).top().expect("the local detector has an answer").action.name;
+    let local_top = detect(query).top().expect("the local detector has an answer").action.name.as_str();
     let failures = [
         ("server error", Behaviour::Status(500)),
         ("rate limited", Behaviour::Status(429)),

@@ -1,11 +1,9 @@
 //! Equipment: the yacht's system hierarchy, status and running hours.
 
-mod dto;
-
+pub use crate::dto::equipment::*;
 use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-pub use dto::*;
 use pms_domain::ids::EquipmentId;
 use pms_domain::maintenance::equipment::{
     Criticality, EquipmentError, EquipmentFilter, EquipmentRepo as _, EquipmentSort, EquipmentStatus, create_equipment,
@@ -17,7 +15,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
@@ -38,26 +36,6 @@ pub struct EquipmentPath {
 impl EquipmentPath {
     fn id(&self) -> EquipmentId {
         EquipmentId::from_uuid(self.equipment_id)
-    }
-}
-
-pub(crate) fn equipment_error(error: EquipmentError) -> ApiError {
-    let field = |field: &str, code: &str, message: String| {
-        ApiError::validation(vec![FieldError { field: field.to_owned(), code: code.to_owned(), message }])
-    };
-    match error {
-        EquipmentError::Denied(denied) => denied.into(),
-        EquipmentError::NotFound => ApiError::new(ErrorCode::NotFound, "No equipment with this id on this yacht."),
-        EquipmentError::ParentNotFound => field("parent_id", "not_found", error.to_string()),
-        EquipmentError::ParentCycle => field("parent_id", "cycle", error.to_string()),
-        EquipmentError::ReadingInFuture => field("read_at", "in_future", error.to_string()),
-        EquipmentError::CodeTaken(_) => ApiError::new(ErrorCode::EquipmentCodeTaken, error.to_string()),
-        EquipmentError::StaleVersion { .. } => ApiError::new(ErrorCode::PreconditionFailed, error.to_string()),
-        EquipmentError::Decommissioned => ApiError::new(ErrorCode::InvalidStateTransition, error.to_string()),
-        EquipmentError::HoursNotMonotonic { .. } => {
-            ApiError::new(ErrorCode::RunningHoursNotMonotonic, error.to_string())
-        }
-        EquipmentError::Store(e) => e.into(),
     }
 }
 
@@ -88,7 +66,7 @@ pub async fn create(
     let new = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let created =
-        create_equipment(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(equipment_error)?;
+        create_equipment(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(ApiError::from)?;
     let answer =
         Answer::created(EquipmentView::from(&created), location(&ctx, created.id)).with_etag(etag(created.version));
     mutation.commit(answer).await
@@ -186,7 +164,7 @@ pub async fn list(
 )]
 pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<EquipmentPath>) -> Result<Response, ApiError> {
     let mut tx = ctx.store.begin().await?;
-    let equipment = tx.equipment(path.id()).await?.ok_or_else(|| equipment_error(EquipmentError::NotFound))?;
+    let equipment = tx.equipment(path.id()).await?.ok_or_else(|| ApiError::from(EquipmentError::NotFound))?;
     tx.commit().await?;
     Ok(([(header::ETAG, etag(equipment.version))], Json(EquipmentView::from(&equipment))).into_response())
 }
@@ -221,7 +199,7 @@ pub async fn update(
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let updated = update_equipment(mutation.tx(), &ctx.actor(), path.id(), expected, changes, crate::clock::now())
         .await
-        .map_err(equipment_error)?;
+        .map_err(ApiError::from)?;
     mutation.commit(Answer::ok(EquipmentView::from(&updated)).with_etag(etag(updated.version))).await
 }
 
@@ -259,7 +237,7 @@ pub async fn set_status(
         crate::clock::now(),
     )
     .await
-    .map_err(equipment_error)?;
+    .map_err(ApiError::from)?;
     mutation.commit(Answer::ok(EquipmentView::from(&updated)).with_etag(etag(updated.version))).await
 }
 
@@ -293,7 +271,7 @@ pub async fn record_hours(
     let (equipment, recorded, planned) =
         record_running_hours_and_plan(mutation.tx(), &ctx.actor(), path.id(), reading, now)
             .await
-            .map_err(crate::routes::schedules::schedule_error)?;
+            .map_err(ApiError::from)?;
     let view = RecordedReadingView {
         reading: ReadingView::from(&recorded),
         equipment: EquipmentView::from(&equipment),
@@ -337,7 +315,7 @@ pub async fn readings(
     v.finish()?;
     let after = paging.after(query.cursor.as_deref())?;
     let mut tx = ctx.store.begin().await?;
-    tx.equipment(path.id()).await?.ok_or_else(|| equipment_error(EquipmentError::NotFound))?;
+    tx.equipment(path.id()).await?.ok_or_else(|| ApiError::from(EquipmentError::NotFound))?;
     let page = tx.readings(path.id(), &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(ReadingList {

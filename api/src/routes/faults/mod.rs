@@ -1,24 +1,24 @@
 //! Faults: reported by anyone aboard; acknowledged, resolved, marked false alarms or reopened by
 //! engineers and heads of department, one endpoint per transition.
 
-mod dto;
-
 use axum::Json;
+use axum::extract::State;
 use axum::http::{Method, Uri, header};
 use axum::response::{IntoResponse, Response};
-pub use dto::*;
 use pms_domain::ids::{EquipmentId, FaultId};
 use pms_domain::maintenance::ExpectedVersion;
-use pms_domain::maintenance::fault::{
-    FaultChange, FaultCode, FaultError, FaultFilter, FaultRepo as _, FaultSeverity, FaultStatus, change_fault,
-    edit_fault, report_fault, require_handle,
-};
+use pms_domain::maintenance::fault::{FaultCode, FaultError, FaultFilter, FaultRepo as _, FaultSeverity, FaultStatus};
 use pms_domain::maintenance::paging::PageRequest;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::application::faults::{
+    self, CloseFault, EditFault, FalseAlarm, FalseAlarmRequest, FaultList, FaultRef, FaultView, ReportFaultRequest,
+    ResolveFaultRequest, UpdateFaultRequest,
+};
+use crate::application::pipeline::{self, Guard, Request};
+use crate::error::ApiError;
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody, fingerprint};
@@ -26,7 +26,9 @@ use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
 use crate::http::query::{ApiQuery, comma_list};
 use crate::mutation::Answer;
+use crate::state::AppState;
 use crate::validation::Validation;
+use pms_domain::actions::ActionName;
 
 /// Path of one fault.
 #[derive(Debug, Deserialize)]
@@ -34,21 +36,6 @@ pub struct FaultPath {
     #[allow(dead_code, reason = "read by TenantCtx")]
     yacht_id: Uuid,
     fault_id: Uuid,
-}
-
-pub(crate) fn fault_error(error: FaultError) -> ApiError {
-    match error {
-        FaultError::Denied(denied) => denied.into(),
-        FaultError::NotFound => ApiError::new(ErrorCode::NotFound, "No fault with this id on this yacht."),
-        FaultError::EquipmentNotFound => ApiError::validation(vec![FieldError {
-            field: "equipment_id".to_owned(),
-            code: "not_found".to_owned(),
-            message: error.to_string(),
-        }]),
-        FaultError::InvalidTransition { .. } => ApiError::new(ErrorCode::InvalidStateTransition, error.to_string()),
-        FaultError::StaleVersion { .. } => ApiError::new(ErrorCode::PreconditionFailed, error.to_string()),
-        FaultError::Store(e) => e.into(),
-    }
 }
 
 /// Report a fault (`report_fault`; any member).
@@ -63,15 +50,25 @@ pub(crate) fn fault_error(error: FaultError) -> ApiError {
     responses((status = CREATED, description = "Reported; `Location` and `ETag` are set.", body = FaultView)),
 )]
 pub async fn report(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     key: IdempotencyKey,
     body: JsonBody<ReportFaultRequest>,
 ) -> Result<Response, ApiError> {
-    let new = body.value.validate()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let fault = report_fault(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(fault_error)?;
-    let location = format!("/v1/yachts/{}/faults/{}", ctx.yacht, fault.id);
-    mutation.commit(Answer::created(FaultView::from(&fault), location).with_etag(etag(fault.version))).await
+    let request =
+        Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected: ExpectedVersion::ANY };
+    let command = body.value;
+    let location = |view: &FaultView| format!("/v1/yachts/{}/faults/{}", ctx.yacht, view.id);
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::ReportFault),
+        async |x| faults::report(x, command).await,
+        |view| {
+            let (etag, location) = (etag(view.version), location(&view));
+            Answer::created(view, location).with_etag(etag)
+        },
+    )
+    .await
 }
 
 /// Fault list filters and paging.
@@ -153,7 +150,8 @@ pub async fn list(
 )]
 pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<FaultPath>) -> Result<Response, ApiError> {
     let mut tx = ctx.store.begin().await?;
-    let fault = tx.fault(FaultId::from_uuid(path.fault_id)).await?.ok_or_else(|| fault_error(FaultError::NotFound))?;
+    let fault =
+        tx.fault(FaultId::from_uuid(path.fault_id)).await?.ok_or_else(|| ApiError::from(FaultError::NotFound))?;
     tx.commit().await?;
     Ok(([(header::ETAG, etag(fault.version))], Json(FaultView::from(&fault))).into_response())
 }
@@ -178,44 +176,34 @@ pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<FaultPath>) -> Result<Re
     ),
 )]
 pub async fn update(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<FaultPath>,
     IfMatch(expected): IfMatch,
     key: IdempotencyKey,
     body: JsonBody<UpdateFaultRequest>,
 ) -> Result<Response, ApiError> {
-    // Who may edit depends on the fault (its reporter, while open): the use case decides.
-    let edits = body.value.validate()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let id = FaultId::from_uuid(path.fault_id);
-    let fault =
-        edit_fault(mutation.tx(), &ctx.actor(), id, expected, edits, crate::clock::now()).await.map_err(fault_error)?;
-    mutation.commit(Answer::ok(FaultView::from(&fault)).with_etag(etag(fault.version))).await
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected };
+    let command = EditFault { fault_id: path.fault_id, edits: body.value };
+    pipeline::mutate(request, Guard::Record, async |x| faults::edit(x, command).await, versioned).await
 }
 
-/// Runs one transition as a mutation: role first, then the body's meaning, then the change.
-async fn transition(
-    ctx: TenantCtx,
-    path: FaultPath,
-    expected: ExpectedVersion,
+/// A changed fault, with its version as `ETag`.
+fn versioned(view: FaultView) -> Answer<FaultView> {
+    let etag = etag(view.version);
+    Answer::ok(view).with_etag(etag)
+}
+
+/// The request of a transition without a body: its fingerprint is the method and path.
+fn bodiless<'a>(
+    state: &'a AppState,
+    ctx: &'a TenantCtx,
     key: IdempotencyKey,
-    request_fingerprint: [u8; 32],
-    change: impl FnOnce() -> Result<FaultChange, ApiError>,
-) -> Result<Response, ApiError> {
-    require_handle(&ctx.actor())?;
-    let change = change()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, request_fingerprint);
-    let fault = change_fault(
-        mutation.tx(),
-        &ctx.actor(),
-        FaultId::from_uuid(path.fault_id),
-        expected,
-        change,
-        crate::clock::now(),
-    )
-    .await
-    .map_err(fault_error)?;
-    mutation.commit(Answer::ok(FaultView::from(&fault)).with_etag(etag(fault.version))).await
+    expected: ExpectedVersion,
+    method: &Method,
+    uri: &Uri,
+) -> Request<'a> {
+    Request { state, ctx, key, fingerprint: fingerprint(method.as_str(), uri.path(), b""), expected }
 }
 
 /// Acknowledge a fault (`acknowledge_fault`): someone is on it.
@@ -234,6 +222,7 @@ async fn transition(
     ),
 )]
 pub async fn acknowledge(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<FaultPath>,
     IfMatch(expected): IfMatch,
@@ -241,8 +230,15 @@ pub async fn acknowledge(
     method: Method,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let print = fingerprint(method.as_str(), uri.path(), b"");
-    transition(ctx, path, expected, key, print, || Ok(FaultChange::Acknowledge)).await
+    let request = bodiless(&state, &ctx, key, expected, &method, &uri);
+    let command = FaultRef { fault_id: path.fault_id };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::AcknowledgeFault),
+        async |x| faults::acknowledge(x, command).await,
+        versioned,
+    )
+    .await
 }
 
 /// Resolve a fault (`close_fault`), saying how it was fixed.
@@ -262,16 +258,21 @@ pub async fn acknowledge(
     ),
 )]
 pub async fn resolve(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<FaultPath>,
     IfMatch(expected): IfMatch,
     key: IdempotencyKey,
     body: JsonBody<ResolveFaultRequest>,
 ) -> Result<Response, ApiError> {
-    let resolution = body.value.resolution;
-    transition(ctx, path, expected, key, body.fingerprint, || {
-        Ok(FaultChange::Resolve { resolution: explanation("resolution", &resolution)? })
-    })
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected };
+    let command = CloseFault { fault_id: path.fault_id, resolution: body.value };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::CloseFault),
+        async |x| faults::close(x, command).await,
+        versioned,
+    )
     .await
 }
 
@@ -292,16 +293,21 @@ pub async fn resolve(
     ),
 )]
 pub async fn false_alarm(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<FaultPath>,
     IfMatch(expected): IfMatch,
     key: IdempotencyKey,
     body: JsonBody<FalseAlarmRequest>,
 ) -> Result<Response, ApiError> {
-    let reason = body.value.reason;
-    transition(ctx, path, expected, key, body.fingerprint, || {
-        Ok(FaultChange::MarkFalseAlarm { reason: explanation("reason", &reason)? })
-    })
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected };
+    let command = FalseAlarm { fault_id: path.fault_id, reason: body.value };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::MarkFaultFalseAlarm),
+        async |x| faults::false_alarm(x, command).await,
+        versioned,
+    )
     .await
 }
 
@@ -321,6 +327,7 @@ pub async fn false_alarm(
     ),
 )]
 pub async fn reopen(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<FaultPath>,
     IfMatch(expected): IfMatch,
@@ -328,6 +335,13 @@ pub async fn reopen(
     method: Method,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let print = fingerprint(method.as_str(), uri.path(), b"");
-    transition(ctx, path, expected, key, print, || Ok(FaultChange::Reopen)).await
+    let request = bodiless(&state, &ctx, key, expected, &method, &uri);
+    let command = FaultRef { fault_id: path.fault_id };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::ReopenFault),
+        async |x| faults::reopen(x, command).await,
+        versioned,
+    )
+    .await
 }

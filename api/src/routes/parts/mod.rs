@@ -1,24 +1,20 @@
 //! Spare parts and their stock ledger: register, receive, consume (on a work order), return,
 //! adjust to a count, low-stock list and barcode lookup.
 
-mod dto;
-
+pub use crate::dto::parts::*;
 use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-pub use dto::*;
 use pms_domain::ids::{PartId, WorkOrderId};
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::part::{
-    PartError, PartFilter, PartRepo as _, Quantity, StockChange, change_stock, create_part, require_adjust,
-    require_stock,
+    PartError, PartFilter, PartRepo as _, StockChange, change_stock, create_part, require_adjust, require_stock,
 };
-use pms_domain::maintenance::text::optional_line;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
@@ -34,26 +30,6 @@ pub struct PartPath {
     #[allow(dead_code, reason = "read by TenantCtx")]
     yacht_id: Uuid,
     part_id: Uuid,
-}
-
-fn field(name: &str, code: &str, message: String) -> ApiError {
-    ApiError::validation(vec![FieldError { field: name.to_owned(), code: code.to_owned(), message }])
-}
-
-pub(crate) fn part_error(error: PartError) -> ApiError {
-    match error {
-        PartError::Denied(denied) => denied.into(),
-        PartError::NotFound => ApiError::new(ErrorCode::NotFound, "No part with this id on this yacht."),
-        PartError::NumberTaken(_) => {
-            ApiError::new(ErrorCode::PartNumberTaken, "Another part already has this number or barcode.")
-        }
-        PartError::InsufficientStock { .. } => ApiError::new(ErrorCode::InsufficientStock, error.to_string()),
-        PartError::ZeroQuantity | PartError::Overflow => field("quantity", "out_of_range", error.to_string()),
-        PartError::WorkOrderNotFound => field("work_order_id", "not_found", error.to_string()),
-        PartError::WorkOrderClosed => ApiError::new(ErrorCode::InvalidStateTransition, error.to_string()),
-        PartError::ReturnExceedsIssued { .. } => ApiError::new(ErrorCode::ReturnExceedsIssued, error.to_string()),
-        PartError::Store(e) => e.into(),
-    }
 }
 
 /// Register a spare part (engineers and heads of department).
@@ -78,7 +54,7 @@ pub async fn create(
     require_stock(&ctx.actor())?;
     let new = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let part = create_part(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(part_error)?;
+    let part = create_part(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(ApiError::from)?;
     let location = format!("/v1/yachts/{}/parts/{}", ctx.yacht, part.id);
     mutation.commit(Answer::created(PartView::from(&part), location).with_etag(etag(part.version))).await
 }
@@ -147,7 +123,7 @@ pub async fn list(
 )]
 pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<PartPath>) -> Result<Response, ApiError> {
     let mut tx = ctx.store.begin().await?;
-    let part = tx.part(PartId::from_uuid(path.part_id)).await?.ok_or_else(|| part_error(PartError::NotFound))?;
+    let part = tx.part(PartId::from_uuid(path.part_id)).await?.ok_or_else(|| ApiError::from(PartError::NotFound))?;
     tx.commit().await?;
     Ok(([(header::ETAG, etag(part.version))], Json(PartView::from(&part))).into_response())
 }
@@ -164,19 +140,9 @@ async fn stock_change(
     let (part, movement) =
         change_stock(mutation.tx(), &ctx.actor(), PartId::from_uuid(path.part_id), change, note, crate::clock::now())
             .await
-            .map_err(part_error)?;
+            .map_err(ApiError::from)?;
     let view = StockChangeView { part: (&part).into(), movement: (&movement).into() };
     mutation.commit(Answer::ok(view).with_etag(etag(part.version))).await
-}
-
-/// The quantity and note of a receive, consume or return request, validated.
-pub(crate) fn movement(quantity: f64, note: Option<&str>) -> Result<(Quantity, Option<String>), ApiError> {
-    let mut v = Validation::default();
-    let quantity = v.check("quantity", "invalid", Quantity::from_f64(quantity));
-    v.require(quantity.is_none_or(|q| !q.is_zero()), "quantity", "out_of_range", "must be more than zero");
-    let note = v.check("note", "invalid", optional_line(note, 500)).flatten();
-    v.finish()?;
-    Ok((quantity.expect("validated"), note))
 }
 
 /// Receive stock (`receive_part`).
@@ -315,7 +281,7 @@ pub async fn movements(
     let after = paging.after(query.cursor.as_deref())?;
     let id = PartId::from_uuid(path.part_id);
     let mut tx = ctx.store.begin().await?;
-    tx.part(id).await?.ok_or_else(|| part_error(PartError::NotFound))?;
+    tx.part(id).await?.ok_or_else(|| ApiError::from(PartError::NotFound))?;
     let page = tx.movements(id, &PageRequest::new(query.limit, after)).await?;
     tx.commit().await?;
     Ok(Json(MovementList {

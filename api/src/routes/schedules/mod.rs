@@ -1,13 +1,9 @@
 //! Planned-maintenance schedules: define them, see what is due, and plan the due work.
 
-mod dto;
-
-use std::collections::HashMap;
-
+pub use crate::dto::schedules::*;
 use axum::Json;
 use axum::http::{Method, Uri, header};
 use axum::response::{IntoResponse, Response};
-pub use dto::*;
 use pms_domain::ids::{EquipmentId, ScheduleId};
 use pms_domain::maintenance::equipment::EquipmentRepo as _;
 use pms_domain::maintenance::paging::PageRequest;
@@ -15,13 +11,14 @@ use pms_domain::maintenance::schedule::{
     ScheduleError, ScheduleFilter, ScheduleRepo as _, ScheduleSort, create_schedule, plan_due_work, require_schedule,
     update_schedule,
 };
-use pms_domain::maintenance::work_order::{WorkOrderRepo as _, require_technical};
-use pms_infra::tenant::tx::TenantTx;
+use pms_domain::maintenance::work_order::require_technical;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::application::maintenance::due_schedules;
+use crate::clock::today;
+use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
 use crate::http::dates::CalendarDate;
@@ -30,7 +27,6 @@ use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
 use crate::http::query::ApiQuery;
 use crate::mutation::Answer;
-use crate::routes::equipment::equipment_error;
 use crate::routes::work_orders::WorkOrderView;
 use crate::validation::Validation;
 
@@ -40,37 +36,6 @@ pub struct SchedulePath {
     #[allow(dead_code, reason = "read by TenantCtx")]
     yacht_id: Uuid,
     schedule_id: Uuid,
-}
-
-pub(crate) fn schedule_error(error: ScheduleError) -> ApiError {
-    let field = |name: &str, code: &str, message: String| {
-        ApiError::validation(vec![FieldError { field: name.to_owned(), code: code.to_owned(), message }])
-    };
-    match error {
-        ScheduleError::Denied(denied) => denied.into(),
-        ScheduleError::NotFound => ApiError::new(ErrorCode::NotFound, "No schedule with this id on this yacht."),
-        ScheduleError::EquipmentNotFound => field("equipment_id", "not_found", error.to_string()),
-        ScheduleError::EquipmentDecommissioned => field("equipment_id", "decommissioned", error.to_string()),
-        ScheduleError::Interval(interval) => {
-            use pms_domain::maintenance::schedule::IntervalError;
-            let name = match interval {
-                IntervalError::Missing | IntervalError::Days => "every_days",
-                IntervalError::Hours => "every_hours",
-            };
-            field(name, "invalid", interval.to_string())
-        }
-        ScheduleError::NoMeterReading => field("last_done_hours", "required", error.to_string()),
-        ScheduleError::LastDoneInFuture => field("last_done_on", "in_future", error.to_string()),
-        ScheduleError::LeadDays => field("lead_days", "out_of_range", error.to_string()),
-        ScheduleError::LeadHours => field("lead_hours", "out_of_range", error.to_string()),
-        ScheduleError::StaleVersion { .. } => ApiError::new(ErrorCode::PreconditionFailed, error.to_string()),
-        ScheduleError::Equipment(e) => equipment_error(e),
-        ScheduleError::Store(e) => e.into(),
-    }
-}
-
-pub(crate) fn today() -> chrono::NaiveDate {
-    crate::clock::now().date_naive()
 }
 
 /// Define a schedule (`schedule_maintenance`; heads of department).
@@ -96,7 +61,7 @@ pub async fn create(
     let new = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let created =
-        create_schedule(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(schedule_error)?;
+        create_schedule(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(ApiError::from)?;
     let location = format!("/v1/yachts/{}/schedules/{}", ctx.yacht, created.schedule.id);
     let view = ScheduleView::metered(&created, today());
     mutation.commit(Answer::created(view, location).with_etag(etag(created.schedule.version))).await
@@ -199,40 +164,6 @@ pub async fn due(ctx: TenantCtx, ApiQuery(query): ApiQuery<DueQuery>) -> Result<
     Ok(Json(list))
 }
 
-/// The active schedules due now or within `within` days, overdue first, each with its open
-/// work order.
-pub(crate) async fn due_schedules(
-    tx: &mut TenantTx,
-    equipment: Option<EquipmentId>,
-    within: u32,
-) -> Result<DueScheduleList, ApiError> {
-    let schedules = tx.active_schedules(equipment).await?;
-    let open: HashMap<ScheduleId, _> = tx
-        .active_scheduled_work_orders(equipment)
-        .await?
-        .into_iter()
-        .filter_map(|w| w.schedule.map(|s| (s, w)))
-        .collect();
-    let today = today();
-    let horizon = today + chrono::Days::new(u64::from(within));
-    let mut items: Vec<DueScheduleView> = schedules
-        .iter()
-        .filter(|m| {
-            let standing = m.schedule.standing(today, m.current_hours);
-            standing.due || standing.next.on.is_some_and(|on| on <= horizon)
-        })
-        .map(|m| DueScheduleView {
-            schedule: ScheduleView::metered(m, today),
-            open_work_order: open.get(&m.schedule.id).map(Into::into),
-        })
-        .collect();
-    items.sort_by(|a, b| {
-        let key = |d: &DueScheduleView| (!d.schedule.overdue, d.schedule.next_due_on.unwrap_or(chrono::NaiveDate::MAX));
-        key(a).cmp(&key(b)).then_with(|| a.schedule.id.cmp(&b.schedule.id))
-    });
-    Ok(DueScheduleList { items })
-}
-
 /// Plan the work that has come due now (engineers and heads of department).
 ///
 /// The scheduler (`pipeline-core scheduler run`) does this for every yacht; this runs it for
@@ -250,7 +181,7 @@ pub async fn plan_due(ctx: TenantCtx, key: IdempotencyKey, method: Method, uri: 
     require_technical(&ctx.actor())?;
     let mut mutation = crate::begin_mutation!(&ctx, key, fingerprint(method.as_str(), uri.path(), b""));
     let planned =
-        plan_due_work(mutation.tx(), &ctx.actor(), None, crate::clock::now()).await.map_err(schedule_error)?;
+        plan_due_work(mutation.tx(), &ctx.actor(), None, crate::clock::now()).await.map_err(ApiError::from)?;
     mutation.commit(Answer::ok(PlannedWorkList { items: planned.iter().map(WorkOrderView::from).collect() })).await
 }
 
@@ -266,7 +197,7 @@ pub async fn plan_due(ctx: TenantCtx, key: IdempotencyKey, method: Method, uri: 
 pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<SchedulePath>) -> Result<Response, ApiError> {
     let mut tx = ctx.store.begin().await?;
     let id = ScheduleId::from_uuid(path.schedule_id);
-    let schedule = tx.schedule(id).await?.ok_or_else(|| schedule_error(ScheduleError::NotFound))?;
+    let schedule = tx.schedule(id).await?.ok_or_else(|| ApiError::from(ScheduleError::NotFound))?;
     let hours = tx.equipment(schedule.equipment).await?.and_then(|e| e.running_hours).map(|(h, _)| h);
     tx.commit().await?;
     let view = ScheduleView::new(&schedule, hours, today());
@@ -304,7 +235,7 @@ pub async fn update(
     let id = ScheduleId::from_uuid(path.schedule_id);
     let updated = update_schedule(mutation.tx(), &ctx.actor(), id, expected, changes, crate::clock::now())
         .await
-        .map_err(schedule_error)?;
+        .map_err(ApiError::from)?;
     let hours = mutation.tx().equipment(updated.equipment).await?.and_then(|e| e.running_hours).map(|(h, _)| h);
     let view = ScheduleView::new(&updated, hours, today());
     mutation.commit(Answer::ok(view).with_etag(etag(updated.version))).await

@@ -1,13 +1,12 @@
 //! Work orders: planning, one endpoint per status change, assignment, hours and checklists.
 
-mod dto;
 mod tasks;
 mod transitions;
 
+pub use crate::dto::work_orders::*;
 use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-pub use dto::*;
 use pms_domain::ids::{EquipmentId, FaultId, ScheduleId, UserId, WorkOrderId};
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::work_order::{
@@ -20,7 +19,7 @@ pub use transitions::*;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
 use crate::http::dates::CalendarDate;
@@ -57,33 +56,6 @@ pub struct FaultWorkOrderPath {
     fault_id: Uuid,
 }
 
-fn field(name: &str, code: &str, message: String) -> ApiError {
-    ApiError::validation(vec![FieldError { field: name.to_owned(), code: code.to_owned(), message }])
-}
-
-pub(crate) fn work_order_error(error: WorkOrderError) -> ApiError {
-    match error {
-        WorkOrderError::Denied(denied) => denied.into(),
-        WorkOrderError::NotFound => ApiError::new(ErrorCode::NotFound, "No work order with this id on this yacht."),
-        WorkOrderError::FaultNotFound => ApiError::new(ErrorCode::NotFound, "No fault with this id on this yacht."),
-        WorkOrderError::ChecklistItemNotFound => {
-            ApiError::new(ErrorCode::NotFound, "No such checklist item on this work order.")
-        }
-        WorkOrderError::EquipmentNotFound => field("equipment_id", "not_found", error.to_string()),
-        WorkOrderError::InvalidHours => field("hours", "out_of_range", error.to_string()),
-        WorkOrderError::DeferredUntilPast => field("until", "out_of_range", error.to_string()),
-        WorkOrderError::InvalidTransition { .. } | WorkOrderError::FaultClosed { .. } => {
-            ApiError::new(ErrorCode::InvalidStateTransition, error.to_string())
-        }
-        WorkOrderError::ExistsForFault { .. } => ApiError::new(ErrorCode::WorkOrderExistsForFault, error.to_string()),
-        WorkOrderError::ExistsForSchedule { .. } => {
-            ApiError::new(ErrorCode::WorkOrderExistsForSchedule, error.to_string())
-        }
-        WorkOrderError::StaleVersion { .. } => ApiError::new(ErrorCode::PreconditionFailed, error.to_string()),
-        WorkOrderError::Store(e) => e.into(),
-    }
-}
-
 /// Plan work (`create_work_order`; engineers and heads of department).
 #[utoipa::path(
     post,
@@ -104,7 +76,7 @@ pub async fn create(
     let new = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let created =
-        create_work_order(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(work_order_error)?;
+        create_work_order(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(ApiError::from)?;
     let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, created.id);
     mutation.commit(Answer::created(WorkOrderView::from(&created), location).with_etag(etag(created.version))).await
 }
@@ -143,7 +115,7 @@ pub async fn from_fault(
         crate::clock::now(),
     )
     .await
-    .map_err(work_order_error)?;
+    .map_err(ApiError::from)?;
     let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, work_order.id);
     let view = WorkOrderFromFaultView { work_order: (&work_order).into(), fault: (&fault).into() };
     mutation.commit(Answer::created(view, location)).await
@@ -237,7 +209,7 @@ pub async fn list(
 pub async fn get(ctx: TenantCtx, ApiPath(path): ApiPath<WorkOrderPath>) -> Result<Response, ApiError> {
     let id = WorkOrderId::from_uuid(path.work_order_id);
     let mut tx = ctx.store.begin().await?;
-    let work_order = tx.work_order(id).await?.ok_or_else(|| work_order_error(WorkOrderError::NotFound))?;
+    let work_order = tx.work_order(id).await?.ok_or_else(|| ApiError::from(WorkOrderError::NotFound))?;
     let checklist = tx.checklist(id).await?;
     tx.commit().await?;
     let detail =
@@ -276,6 +248,6 @@ pub async fn update(
     let id = WorkOrderId::from_uuid(path.work_order_id);
     let updated = edit_work_order(mutation.tx(), &ctx.actor(), id, expected, edits, crate::clock::now())
         .await
-        .map_err(work_order_error)?;
+        .map_err(ApiError::from)?;
     mutation.commit(Answer::ok(WorkOrderView::from(&updated)).with_etag(etag(updated.version))).await
 }

@@ -8,7 +8,6 @@ use pms_domain::maintenance::work_order::{add_checklist_item, complete_checklist
 use super::transitions::body_fingerprint;
 use super::{
     AddChecklistItemRequest, ChecklistItemPath, ChecklistItemView, LogHoursRequest, LoggedHoursView, WorkOrderPath,
-    work_order_error,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
@@ -41,9 +40,8 @@ pub async fn hours(
     let (logged, note) = body.value.validate()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let id = WorkOrderId::from_uuid(path.work_order_id);
-    let (work_order, entry) = log_hours(mutation.tx(), &ctx.actor(), id, logged, note, crate::clock::now())
-        .await
-        .map_err(work_order_error)?;
+    let (work_order, entry) =
+        log_hours(mutation.tx(), &ctx.actor(), id, logged, note, crate::clock::now()).await.map_err(ApiError::from)?;
     let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, work_order.id);
     mutation.commit(Answer::created(LoggedHoursView::new(&entry, &work_order), location)).await
 }
@@ -74,9 +72,8 @@ pub async fn add_item(
     v.finish()?;
     let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
     let id = WorkOrderId::from_uuid(path.work_order_id);
-    let item = add_checklist_item(mutation.tx(), &ctx.actor(), id, text.expect("validated"))
-        .await
-        .map_err(work_order_error)?;
+    let item =
+        add_checklist_item(mutation.tx(), &ctx.actor(), id, text.expect("validated")).await.map_err(ApiError::from)?;
     let location = format!("/v1/yachts/{}/work-orders/{id}", ctx.yacht);
     mutation.commit(Answer::created(ChecklistItemView::from(&item), location)).await
 }
@@ -111,6 +108,6 @@ pub async fn complete_item(
         crate::clock::now(),
     )
     .await
-    .map_err(work_order_error)?;
+    .map_err(ApiError::from)?;
     mutation.commit(Answer::ok(ChecklistItemView::from(&item))).await
 }

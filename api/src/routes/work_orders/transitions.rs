@@ -3,17 +3,14 @@
 use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::response::Response;
-use pms_domain::directory::Directory as _;
-use pms_domain::identity::MembershipStatus;
-use pms_domain::ids::{UserId, WorkOrderId};
-use pms_domain::maintenance::ExpectedVersion;
-use pms_domain::maintenance::work_order::{
-    WorkOrderAction, WorkOrderChange, assign_work_order, change_work_order, require_assign,
-};
 
 use super::{
     AssignWorkOrderRequest, CancelWorkOrderRequest, CompleteWorkOrderRequest, DeferWorkOrderRequest, WorkOrderPath,
-    WorkOrderView, field, required_text, work_order_error,
+    WorkOrderView,
+};
+use crate::application::pipeline::{self, Guard, Request};
+use crate::application::work_orders::{
+    self, AssignWorkOrder, CancelWorkOrder, CompleteWorkOrder, DeferWorkOrder, WorkOrderRef,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
@@ -22,44 +19,16 @@ use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
 use crate::mutation::Answer;
 use crate::state::AppState;
+use pms_domain::actions::ActionName;
 
 pub(super) fn body_fingerprint(method: &Method, uri: &Uri) -> [u8; 32] {
     fingerprint(method.as_str(), uri.path(), b"")
 }
 
-/// The assignee, if any, once known to be an active member of the yacht.
-pub(crate) async fn active_member(
-    state: &AppState,
-    ctx: &TenantCtx,
-    assignee: Option<uuid::Uuid>,
-) -> Result<Option<UserId>, ApiError> {
-    let Some(user) = assignee.map(UserId::from_uuid) else { return Ok(None) };
-    let access = state.directory.access(user, ctx.yacht).await?;
-    if access.is_none_or(|a| a.membership_status != MembershipStatus::Active) {
-        return Err(field("assignee_id", "not_a_member", "must be an active member of this yacht".to_owned()));
-    }
-    Ok(Some(user))
-}
-
-/// Runs one status change: the role first, then the body's meaning, then the change.
-async fn status_change(
-    ctx: TenantCtx,
-    path: WorkOrderPath,
-    expected: ExpectedVersion,
-    key: IdempotencyKey,
-    request_fingerprint: [u8; 32],
-    action: WorkOrderAction,
-    change: impl FnOnce() -> Result<WorkOrderChange, ApiError>,
-) -> Result<Response, ApiError> {
-    let actor = ctx.actor();
-    actor.require(action.allowed_for(actor.role), "change this work order's status")?;
-    let change = change()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, request_fingerprint);
-    let id = WorkOrderId::from_uuid(path.work_order_id);
-    let changed = change_work_order(mutation.tx(), &actor, id, expected, change, crate::clock::now())
-        .await
-        .map_err(work_order_error)?;
-    mutation.commit(Answer::ok(WorkOrderView::from(&changed)).with_etag(etag(changed.version))).await
+/// A changed work order, with its version as `ETag`.
+fn versioned(view: WorkOrderView) -> Answer<WorkOrderView> {
+    let etag = etag(view.version);
+    Answer::ok(view).with_etag(etag)
 }
 
 /// Start the work (`start_work_order`): from `planned` or `deferred`.
@@ -78,6 +47,7 @@ async fn status_change(
     ),
 )]
 pub async fn start(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<WorkOrderPath>,
     IfMatch(expected): IfMatch,
@@ -85,9 +55,14 @@ pub async fn start(
     method: Method,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    status_change(ctx, path, expected, key, body_fingerprint(&method, &uri), WorkOrderAction::Start, || {
-        Ok(WorkOrderChange::Start)
-    })
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body_fingerprint(&method, &uri), expected };
+    let command = WorkOrderRef { work_order_id: path.work_order_id };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::StartWorkOrder),
+        async |x| work_orders::start(x, command).await,
+        versioned,
+    )
     .await
 }
 
@@ -109,16 +84,21 @@ pub async fn start(
     ),
 )]
 pub async fn complete(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<WorkOrderPath>,
     IfMatch(expected): IfMatch,
     key: IdempotencyKey,
     body: JsonBody<CompleteWorkOrderRequest>,
 ) -> Result<Response, ApiError> {
-    let notes = body.value.completion_notes;
-    status_change(ctx, path, expected, key, body.fingerprint, WorkOrderAction::Complete, || {
-        Ok(WorkOrderChange::Complete { notes: required_text("completion_notes", &notes, 5000)? })
-    })
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected };
+    let command = CompleteWorkOrder { work_order_id: path.work_order_id, completion: body.value };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::MarkWorkOrderComplete),
+        async |x| work_orders::complete(x, command).await,
+        versioned,
+    )
     .await
 }
 
@@ -139,16 +119,21 @@ pub async fn complete(
     ),
 )]
 pub async fn defer(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<WorkOrderPath>,
     IfMatch(expected): IfMatch,
     key: IdempotencyKey,
     body: JsonBody<DeferWorkOrderRequest>,
 ) -> Result<Response, ApiError> {
-    let DeferWorkOrderRequest { reason, until } = body.value;
-    status_change(ctx, path, expected, key, body.fingerprint, WorkOrderAction::Defer, || {
-        Ok(WorkOrderChange::Defer { reason: required_text("reason", &reason, 5000)?, until: until.map(|d| d.0) })
-    })
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected };
+    let command = DeferWorkOrder { work_order_id: path.work_order_id, deferral: body.value };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::DeferWorkOrder),
+        async |x| work_orders::defer(x, command).await,
+        versioned,
+    )
     .await
 }
 
@@ -169,16 +154,21 @@ pub async fn defer(
     ),
 )]
 pub async fn cancel(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<WorkOrderPath>,
     IfMatch(expected): IfMatch,
     key: IdempotencyKey,
     body: JsonBody<CancelWorkOrderRequest>,
 ) -> Result<Response, ApiError> {
-    let reason = body.value.reason;
-    status_change(ctx, path, expected, key, body.fingerprint, WorkOrderAction::Cancel, || {
-        Ok(WorkOrderChange::Cancel { reason: required_text("reason", &reason, 5000)? })
-    })
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected };
+    let command = CancelWorkOrder { work_order_id: path.work_order_id, cancellation: body.value };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::CancelWorkOrder),
+        async |x| work_orders::cancel(x, command).await,
+        versioned,
+    )
     .await
 }
 
@@ -198,6 +188,7 @@ pub async fn cancel(
     ),
 )]
 pub async fn reopen(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<WorkOrderPath>,
     IfMatch(expected): IfMatch,
@@ -205,9 +196,14 @@ pub async fn reopen(
     method: Method,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    status_change(ctx, path, expected, key, body_fingerprint(&method, &uri), WorkOrderAction::Reopen, || {
-        Ok(WorkOrderChange::Reopen)
-    })
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body_fingerprint(&method, &uri), expected };
+    let command = WorkOrderRef { work_order_id: path.work_order_id };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::ReopenWorkOrder),
+        async |x| work_orders::reopen(x, command).await,
+        versioned,
+    )
     .await
 }
 
@@ -235,12 +231,13 @@ pub async fn assign(
     key: IdempotencyKey,
     body: JsonBody<AssignWorkOrderRequest>,
 ) -> Result<Response, ApiError> {
-    require_assign(&ctx.actor())?;
-    let assignee = active_member(&state, &ctx, body.value.assignee_id).await?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let id = WorkOrderId::from_uuid(path.work_order_id);
-    let updated = assign_work_order(mutation.tx(), &ctx.actor(), id, expected, assignee, crate::clock::now())
-        .await
-        .map_err(work_order_error)?;
-    mutation.commit(Answer::ok(WorkOrderView::from(&updated)).with_etag(etag(updated.version))).await
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected };
+    let command = AssignWorkOrder { work_order_id: path.work_order_id, assignee: body.value };
+    pipeline::mutate(
+        request,
+        Guard::action(ActionName::AssignWorkOrder),
+        async |x| work_orders::assign(x, command).await,
+        versioned,
+    )
+    .await
 }

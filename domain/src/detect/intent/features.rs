@@ -4,6 +4,7 @@
 //! kinds of things mentioned and the shape of the sentence. Numbers and codes are reduced to
 //! their shape, so `WO-2026-0012` and `WO 7` teach the same thing.
 
+use crate::actions::ActionName;
 use crate::detect::concepts::Concepts;
 use crate::detect::guards::Guards;
 use crate::detect::mentions::{Mention, MentionKind};
@@ -100,7 +101,7 @@ pub struct Reading<'a> {
     pub guards: Guards,
     pub question: bool,
     /// The hand-written rules' scores, best first: evidence the model learns how far to trust.
-    pub rules: &'a [(&'static str, f32)],
+    pub rules: &'a [(ActionName, f32)],
 }
 
 /// The features of one query.
@@ -109,7 +110,7 @@ pub fn extract(reading: &Reading<'_>) -> Features {
     let mut f = Builder(Vec::with_capacity(tokens.len() * 8 + 8));
     f.add(ns::BIAS, "", 0.3);
     for (rank, (action, score)) in rules.iter().enumerate() {
-        f.add(ns::RULE, action, *score);
+        f.add(ns::RULE, action.as_str(), *score);
         if rank == 0 {
             f.add(ns::RULE, &format!("top {action}"), 1.0);
         }

@@ -21,7 +21,7 @@ pub const CLASSES: usize = ACTIONS.len() + 1;
 pub fn class_of(action: Option<&str>) -> Option<usize> {
     match action {
         None => Some(0),
-        Some(name) => ACTIONS.iter().position(|a| a.name == name).map(|i| i + 1),
+        Some(name) => ACTIONS.iter().position(|a| a.name.as_str() == name).map(|i| i + 1),
     }
 }
 

@@ -22,7 +22,7 @@ fn every_class_has_examples_to_learn_from() {
         counts[class_of(example.action.as_deref()).expect("a known label")] += 1;
     }
     for (class, count) in counts.iter().enumerate() {
-        let name = action_of(class).map_or("no action", |a| a.name);
+        let name = action_of(class).map_or("no action", |a| a.name.as_str());
         assert!(*count >= 20, "{name} has only {count} examples");
     }
 }

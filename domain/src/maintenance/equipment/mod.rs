@@ -4,7 +4,7 @@ mod values;
 
 pub use values::{Criticality, EquipmentCode, EquipmentStatus, Hours, ValueError};
 
-use super::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
+use super::audit::{AuditEntry, AuditLog, Audited, EntityKind, Snapshot};
 use super::paging::{Page, PageRequest};
 use super::{Actor, Denied};
 use crate::auth::Timestamp;
@@ -32,6 +32,12 @@ pub struct Equipment {
     pub version: i32,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl Audited for Equipment {
+    fn kind(&self) -> EntityKind {
+        EntityKind::Equipment
+    }
 }
 
 /// The descriptive fields of equipment, validated.
@@ -79,6 +85,12 @@ pub struct RunningHoursReading {
     pub is_reset: bool,
     pub note: Option<String>,
     pub recorded_by: UserId,
+}
+
+impl Audited for RunningHoursReading {
+    fn kind(&self) -> EntityKind {
+        EntityKind::RunningHoursReading
+    }
 }
 
 /// How to order equipment lists.
@@ -198,7 +210,7 @@ pub fn require_manage(actor: &Actor) -> Result<(), Denied> {
 }
 
 fn snapshot(equipment: &Equipment) -> Snapshot {
-    Snapshot::Equipment(Box::new(equipment.clone()))
+    Snapshot::of(equipment.clone())
 }
 
 fn write_error(code: &EquipmentCode) -> impl Fn(EquipmentWriteError) -> EquipmentError + '_ {
@@ -390,7 +402,7 @@ pub async fn record_running_hours<T: EquipmentRepo + AuditLog>(
         entity: EntityKind::RunningHoursReading,
         entity_id: recorded.id.as_uuid(),
         before: None,
-        after: Some(Snapshot::RunningHoursReading(recorded.clone())),
+        after: Some(Snapshot::of(recorded.clone())),
     };
     tx.append(actor, entry).await?;
     // A reading older than the latest one is history, not the meter's current value.

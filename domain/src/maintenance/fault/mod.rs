@@ -6,7 +6,7 @@ use std::fmt;
 
 pub use state::FaultAction;
 
-use super::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
+use super::audit::{AuditEntry, AuditLog, Audited, EntityKind, Snapshot};
 use super::equipment::EquipmentRepo;
 use super::paging::{Page, PageRequest};
 use super::{Actor, Denied};
@@ -90,6 +90,12 @@ pub struct Fault {
     pub updated_at: Timestamp,
 }
 
+impl Audited for Fault {
+    fn kind(&self) -> EntityKind {
+        EntityKind::Fault
+    }
+}
+
 /// A fault to report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewFault {
@@ -149,7 +155,7 @@ pub fn require_handle(actor: &Actor) -> Result<(), Denied> {
 }
 
 fn snapshot(fault: &Fault) -> Snapshot {
-    Snapshot::Fault(Box::new(fault.clone()))
+    Snapshot::of(fault.clone())
 }
 
 /// Reports a fault. Anyone aboard may; the equipment, when named, must exist.

@@ -6,7 +6,7 @@ mod values;
 
 pub use values::{PartNumber, PartNumberError, Quantity, QuantityError};
 
-use super::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
+use super::audit::{AuditEntry, AuditLog, Audited, EntityKind, Snapshot};
 use super::paging::{Page, PageRequest};
 use super::work_order::WorkOrderRepo;
 use super::{Actor, Denied};
@@ -38,6 +38,12 @@ pub struct Part {
     pub version: i32,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl Audited for Part {
+    fn kind(&self) -> EntityKind {
+        EntityKind::Part
+    }
 }
 
 impl Part {
@@ -198,7 +204,7 @@ pub async fn create_part<T: PartRepo + AuditLog>(
         entity: EntityKind::Part,
         entity_id: part.id.as_uuid(),
         before: None,
-        after: Some(Snapshot::Part(Box::new(part.clone()))),
+        after: Some(Snapshot::of(part.clone())),
     };
     tx.append(actor, entry).await?;
     Ok(part)
@@ -306,8 +312,8 @@ pub async fn change_stock<T: PartRepo + WorkOrderRepo + AuditLog>(
         },
         entity: EntityKind::Part,
         entity_id: id.as_uuid(),
-        before: Some(Snapshot::Part(Box::new(before))),
-        after: Some(Snapshot::Part(Box::new(after.clone()))),
+        before: Some(Snapshot::of(before)),
+        after: Some(Snapshot::of(after.clone())),
     };
     tx.append(actor, entry).await?;
     Ok((after, movement))

@@ -12,6 +12,7 @@ use super::paging::{Page, PageRequest};
 use super::work_order::Priority;
 use crate::auth::Timestamp;
 use crate::ids::{EquipmentId, ScheduleId, UserId};
+use crate::maintenance::audit::{Audited, EntityKind};
 use crate::store::StoreError;
 
 /// How often the work recurs: by calendar, by running hours, or both (whichever comes first).
@@ -126,6 +127,12 @@ pub struct Schedule {
     pub version: i32,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl Audited for Schedule {
+    fn kind(&self) -> EntityKind {
+        EntityKind::Schedule
+    }
 }
 
 impl Schedule {

@@ -11,9 +11,8 @@ use crate::maintenance::equipment::{
     Criticality, Equipment, EquipmentCode, EquipmentDetails, NewEquipment, NewReading, create_equipment,
 };
 use crate::maintenance::fake::FakeTx;
-use crate::maintenance::work_order::{
-    WorkOrder, WorkOrderChange, WorkOrderError, WorkOrderKind, WorkOrderStatus, change_work_order,
-};
+use crate::maintenance::lifecycle::change_work_order;
+use crate::maintenance::work_order::{WorkOrder, WorkOrderChange, WorkOrderError, WorkOrderKind, WorkOrderStatus};
 use crate::testkit::block_on;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -123,7 +123,7 @@ async fn audit<T: AuditLog>(
     before: Option<&Schedule>,
     after: &Schedule,
 ) -> Result<(), StoreError> {
-    let snapshot = |s: &Schedule| Snapshot::Schedule(Box::new(s.clone()));
+    let snapshot = |s: &Schedule| Snapshot::of(s.clone());
     let entry = AuditEntry {
         action,
         entity: EntityKind::Schedule,

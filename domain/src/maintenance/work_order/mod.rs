@@ -17,6 +17,7 @@ use super::equipment::Hours;
 use super::paging::{Page, PageRequest};
 use crate::auth::Timestamp;
 use crate::ids::{ChecklistItemId, EquipmentId, FaultId, ScheduleId, TimeEntryId, UserId, WorkOrderId};
+use crate::maintenance::audit::{Audited, EntityKind};
 use crate::store::StoreError;
 
 text_enum!(
@@ -115,6 +116,12 @@ pub struct WorkOrder {
     pub updated_at: Timestamp,
 }
 
+impl Audited for WorkOrder {
+    fn kind(&self) -> EntityKind {
+        EntityKind::WorkOrder
+    }
+}
+
 /// One checklist item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChecklistItem {
@@ -123,6 +130,12 @@ pub struct ChecklistItem {
     pub position: i32,
     pub text: String,
     pub done: Option<(UserId, Timestamp)>,
+}
+
+impl Audited for ChecklistItem {
+    fn kind(&self) -> EntityKind {
+        EntityKind::ChecklistItem
+    }
 }
 
 /// Hours logged against a work order.

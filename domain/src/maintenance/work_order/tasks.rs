@@ -57,7 +57,7 @@ pub async fn add_checklist_item<T: WorkOrderRepo + AuditLog>(
         entity: EntityKind::ChecklistItem,
         entity_id: item.id.as_uuid(),
         before: None,
-        after: Some(Snapshot::ChecklistItem(item.clone())),
+        after: Some(Snapshot::of(item.clone())),
     };
     tx.append(actor, entry).await?;
     Ok(item)
@@ -87,8 +87,8 @@ pub async fn complete_checklist_item<T: WorkOrderRepo + AuditLog>(
         action: "checklist_item.completed",
         entity: EntityKind::ChecklistItem,
         entity_id: after.id.as_uuid(),
-        before: Some(Snapshot::ChecklistItem(before)),
-        after: Some(Snapshot::ChecklistItem(after.clone())),
+        before: Some(Snapshot::of(before)),
+        after: Some(Snapshot::of(after.clone())),
     };
     tx.append(actor, entry).await?;
     Ok(after)

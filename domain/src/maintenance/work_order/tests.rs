@@ -6,6 +6,7 @@ use crate::maintenance::Actor;
 use crate::maintenance::ExpectedVersion;
 use crate::maintenance::fake::FakeTx;
 use crate::maintenance::fault::{Fault, FaultSeverity, FaultStatus, NewFault, report_fault};
+use crate::maintenance::lifecycle::change_work_order;
 use crate::testkit::block_on;
 
 fn actor(role: Role) -> Actor {

@@ -10,7 +10,6 @@ use crate::maintenance::ExpectedVersion;
 use crate::maintenance::audit::{AuditEntry, AuditLog, EntityKind, Snapshot};
 use crate::maintenance::equipment::{EquipmentRepo, Hours};
 use crate::maintenance::fault::{Fault, FaultAction, FaultChange, FaultRepo, FaultSeverity, save_fault, transition};
-use crate::maintenance::schedule::{ScheduleRepo, mark_done};
 use crate::maintenance::{Actor, Denied};
 use crate::store::StoreError;
 
@@ -98,7 +97,7 @@ pub fn require_assign(actor: &Actor) -> Result<(), Denied> {
 }
 
 fn snapshot(work_order: &WorkOrder) -> Snapshot {
-    Snapshot::WorkOrder(Box::new(work_order.clone()))
+    Snapshot::of(work_order.clone())
 }
 
 async fn audit<T: AuditLog>(
@@ -260,41 +259,51 @@ pub(super) async fn save<T: WorkOrderRepo + AuditLog>(
     Ok(after)
 }
 
-/// Starts, completes, defers, cancels or reopens a work order. Completing it resolves its fault
-/// if that is still active and moves its schedule on to count from today and the equipment's
-/// current hours.
-pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + ScheduleRepo + EquipmentRepo + AuditLog>(
+/// A status change checked against the role, the version and the state machine, not yet
+/// written ([`apply_transition`] writes it).
+#[derive(Debug)]
+pub struct Transition {
+    before: WorkOrder,
+    action: WorkOrderAction,
+    status: WorkOrderStatus,
+    change: WorkOrderChange,
+}
+
+impl Transition {
+    pub fn before(&self) -> &WorkOrder {
+        &self.before
+    }
+
+    pub fn action(&self) -> WorkOrderAction {
+        self.action
+    }
+}
+
+/// Loads the work order under its row lock and checks `change` may run on it.
+pub async fn check_transition<T: WorkOrderRepo>(
     tx: &mut T,
     actor: &Actor,
     id: WorkOrderId,
     expected_version: ExpectedVersion,
     change: WorkOrderChange,
-    now: Timestamp,
-) -> Result<WorkOrder, WorkOrderError> {
+) -> Result<Transition, WorkOrderError> {
     let action = change.action();
     actor.require(action.allowed_for(actor.role), "change this work order's status")?;
     let before = load(tx, id, expected_version).await?;
     let status = action
         .next(before.status)
         .ok_or(WorkOrderError::InvalidTransition { from: before.status, action: action.as_str() })?;
-    // Lock the schedule before the first audit append takes the chain head, the order in which
-    // the scheduler takes them too.
-    let schedule = match before.schedule {
-        Some(schedule_id) if matches!(action, WorkOrderAction::Complete | WorkOrderAction::Reopen) => {
-            tx.schedule_for_update(schedule_id).await?
-        }
-        _ => None,
-    };
-    if action == WorkOrderAction::Reopen
-        && let Some(schedule) = &schedule
-        && let Some(open) = tx
-            .active_scheduled_work_orders(Some(schedule.equipment))
-            .await?
-            .into_iter()
-            .find(|w| w.schedule == Some(schedule.id))
-    {
-        return Err(WorkOrderError::ExistsForSchedule { number: open.number });
-    }
+    Ok(Transition { before, action, status, change })
+}
+
+/// Writes a checked transition with its audit entry.
+pub async fn apply_transition<T: WorkOrderRepo + AuditLog>(
+    tx: &mut T,
+    actor: &Actor,
+    transition: Transition,
+    now: Timestamp,
+) -> Result<WorkOrder, WorkOrderError> {
+    let Transition { before, status, change, .. } = transition;
     // Only deferred work has a date it waits until.
     let mut after = WorkOrder { status, deferred_until: None, ..before.clone() };
     let audit_action = match change {
@@ -326,19 +335,11 @@ pub async fn change_work_order<T: WorkOrderRepo + FaultRepo + ScheduleRepo + Equ
             "work_order.reopened"
         }
     };
-    let saved = save(tx, actor, audit_action, &before, after, now).await?;
-    if action == WorkOrderAction::Complete {
-        if let Some(schedule) = schedule {
-            let hours = tx.equipment(schedule.equipment).await?.and_then(|e| e.running_hours).map(|(h, _)| h);
-            mark_done(tx, actor, schedule, now.date_naive(), hours, now).await?;
-        }
-        resolve_fault(tx, actor, &saved, now).await?;
-    }
-    Ok(saved)
+    save(tx, actor, audit_action, &before, after, now).await
 }
 
 /// Resolves the fault a completed work order handled, if it is still active.
-async fn resolve_fault<T: FaultRepo + AuditLog>(
+pub async fn resolve_handled_fault<T: FaultRepo + AuditLog>(
     tx: &mut T,
     actor: &Actor,
     saved: &WorkOrder,

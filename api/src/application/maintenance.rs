@@ -10,15 +10,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::exec::Exec;
-use super::field_error;
-use super::work_orders::{WorkOrderRef, load};
+use super::Exec;
+use super::load;
+use super::work_orders::WorkOrderRef;
+use std::collections::HashMap;
+
+use pms_domain::ids::ScheduleId;
+use pms_domain::maintenance::schedule::ScheduleRepo as _;
+use pms_infra::tenant::tx::TenantTx;
+
+use crate::clock::today;
+use crate::dto::audit::AuditEntryView;
+use crate::dto::schedules::{CreateScheduleRequest, DueScheduleList, DueScheduleView, ScheduleView};
+use crate::dto::work_orders::{ChecklistItemView, WorkOrderView};
 use crate::error::ApiError;
-use crate::routes::audit::AuditEntryView;
-use crate::routes::schedules::{
-    CreateScheduleRequest, DueScheduleList, ScheduleView, due_schedules, schedule_error, today,
-};
-use crate::routes::work_orders::{ChecklistItemView, WorkOrderView};
 
 /// A work order's checklist.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,7 +34,7 @@ pub struct ChecklistView {
 }
 
 pub async fn checklist(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<ChecklistView, ApiError> {
-    let work_order = load(x, p.id()).await?;
+    let work_order = load::work_order(x, p.id()).await?;
     let items = x.tx.checklist(work_order.id).await?;
     Ok(ChecklistView {
         work_order: WorkOrderView::from(&work_order),
@@ -50,7 +55,7 @@ impl Horizon {
     fn days(&self) -> Result<u32, ApiError> {
         match self.within_days.unwrap_or(7) {
             days @ 0..=365 => Ok(days),
-            _ => Err(field_error("within_days", "out_of_range", "must be 0 to 365".to_owned())),
+            _ => Err(ApiError::field("within_days", "out_of_range", "must be 0 to 365".to_owned())),
         }
     }
 }
@@ -106,7 +111,7 @@ pub struct WorkOrderHistory {
 }
 
 pub async fn history(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<WorkOrderHistory, ApiError> {
-    let work_order = load(x, p.id()).await?;
+    let work_order = load::work_order(x, p.id()).await?;
     let filter = AuditFilter {
         entity: Some(EntityKind::WorkOrder),
         entity_id: Some(work_order.id.as_uuid()),
@@ -123,7 +128,7 @@ pub async fn history(x: &mut Exec<'_>, p: WorkOrderRef) -> Result<WorkOrderHisto
 
 pub async fn schedule(x: &mut Exec<'_>, p: CreateScheduleRequest) -> Result<ScheduleView, ApiError> {
     let new = p.validate()?;
-    let created = create_schedule(x.tx, &x.actor, new, x.now).await.map_err(schedule_error)?;
+    let created = create_schedule(x.tx, &x.actor, new, x.now).await.map_err(ApiError::from)?;
     Ok(ScheduleView::metered(&created, today()))
 }
 
@@ -140,4 +145,38 @@ pub struct MaintenanceDue {
 pub async fn due(x: &mut Exec<'_>, p: MaintenanceDue) -> Result<DueScheduleList, ApiError> {
     let days = Horizon { within_days: p.within_days }.days()?;
     due_schedules(x.tx, p.equipment_id.map(EquipmentId::from_uuid), days).await
+}
+
+/// The active schedules due now or within `within` days, overdue first, each with its open
+/// work order.
+pub async fn due_schedules(
+    tx: &mut TenantTx,
+    equipment: Option<EquipmentId>,
+    within: u32,
+) -> Result<DueScheduleList, ApiError> {
+    let schedules = tx.active_schedules(equipment).await?;
+    let open: HashMap<ScheduleId, _> = tx
+        .active_scheduled_work_orders(equipment)
+        .await?
+        .into_iter()
+        .filter_map(|w| w.schedule.map(|s| (s, w)))
+        .collect();
+    let today = today();
+    let horizon = today + chrono::Days::new(u64::from(within));
+    let mut items: Vec<DueScheduleView> = schedules
+        .iter()
+        .filter(|m| {
+            let standing = m.schedule.standing(today, m.current_hours);
+            standing.due || standing.next.on.is_some_and(|on| on <= horizon)
+        })
+        .map(|m| DueScheduleView {
+            schedule: ScheduleView::metered(m, today),
+            open_work_order: open.get(&m.schedule.id).map(Into::into),
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        let key = |d: &DueScheduleView| (!d.schedule.overdue, d.schedule.next_due_on.unwrap_or(chrono::NaiveDate::MAX));
+        key(a).cmp(&key(b)).then_with(|| a.schedule.id.cmp(&b.schedule.id))
+    });
+    Ok(DueScheduleList { items })
 }

@@ -7,14 +7,14 @@ use super::Cluster::{
 };
 use super::EntityType::{AuditEntry, Equipment, Fault, HandoverItem, Part, PurchaseRequest, Schedule, WorkOrder};
 use super::SideEffect::{MutationHeavy, MutationLight, ReadOnly};
-use super::{ActionSpec, Enablement};
+use super::{ActionName, ActionSpec, Enablement};
 use crate::maintenance::fault::FaultAction;
 use crate::maintenance::work_order::WorkOrderAction;
 
 /// Every micro-action, grouped by cluster.
 pub const ACTIONS: [ActionSpec; 48] = [
     ActionSpec {
-        name: "report_fault",
+        name: ActionName::ReportFault,
         label: "Report fault",
         cluster: FixSomething,
         entity: Fault,
@@ -24,7 +24,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Report a fault or alarm on a piece of equipment, with its code and severity.",
     },
     ActionSpec {
-        name: "acknowledge_fault",
+        name: ActionName::AcknowledgeFault,
         label: "Acknowledge fault",
         cluster: FixSomething,
         entity: Fault,
@@ -34,7 +34,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Acknowledge an open fault: someone is on it.",
     },
     ActionSpec {
-        name: "diagnose_fault",
+        name: ActionName::DiagnoseFault,
         label: "Diagnose fault",
         cluster: FixSomething,
         entity: Fault,
@@ -44,7 +44,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See a fault with its equipment, earlier faults like it, how they were fixed and the parts used.",
     },
     ActionSpec {
-        name: "add_fault_note",
+        name: ActionName::AddFaultNote,
         label: "Add note to fault",
         cluster: FixSomething,
         entity: Fault,
@@ -54,7 +54,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Add a note to a fault.",
     },
     ActionSpec {
-        name: "create_work_order_from_fault",
+        name: ActionName::CreateWorkOrderFromFault,
         label: "Create work order from fault",
         cluster: FixSomething,
         entity: Fault,
@@ -64,7 +64,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Create the corrective work order for an active fault and start its handling.",
     },
     ActionSpec {
-        name: "close_fault",
+        name: ActionName::CloseFault,
         label: "Close fault",
         cluster: FixSomething,
         entity: Fault,
@@ -74,7 +74,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Resolve a fault, saying how it was fixed.",
     },
     ActionSpec {
-        name: "reopen_fault",
+        name: ActionName::ReopenFault,
         label: "Reopen fault",
         cluster: FixSomething,
         entity: Fault,
@@ -84,7 +84,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Reopen a resolved fault or false alarm that came back.",
     },
     ActionSpec {
-        name: "mark_fault_false_alarm",
+        name: ActionName::MarkFaultFalseAlarm,
         label: "Mark false alarm",
         cluster: FixSomething,
         entity: Fault,
@@ -94,7 +94,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Close a fault as a false alarm, saying why.",
     },
     ActionSpec {
-        name: "view_fault_history",
+        name: ActionName::ViewFaultHistory,
         label: "View fault history",
         cluster: FixSomething,
         entity: Fault,
@@ -104,7 +104,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See the faults reported on a piece of equipment or with a fault code.",
     },
     ActionSpec {
-        name: "suggest_parts",
+        name: ActionName::SuggestParts,
         label: "Suggest parts",
         cluster: FixSomething,
         entity: Fault,
@@ -114,7 +114,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Suggest the spare parts likely needed for a fault, with their stock.",
     },
     ActionSpec {
-        name: "create_work_order",
+        name: ActionName::CreateWorkOrder,
         label: "Create work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -124,7 +124,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Plan a piece of work, optionally on a piece of equipment with a due date.",
     },
     ActionSpec {
-        name: "view_work_order",
+        name: ActionName::ViewWorkOrder,
         label: "View work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -134,7 +134,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See a work order with its status, assignee, hours and checklist.",
     },
     ActionSpec {
-        name: "start_work_order",
+        name: ActionName::StartWorkOrder,
         label: "Start work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -144,7 +144,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Start planned or deferred work.",
     },
     ActionSpec {
-        name: "add_work_order_note",
+        name: ActionName::AddWorkOrderNote,
         label: "Add note to work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -154,7 +154,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Add a note to a work order.",
     },
     ActionSpec {
-        name: "add_parts_to_work_order",
+        name: ActionName::AddPartsToWorkOrder,
         label: "Add parts to work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -164,7 +164,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Record spare parts used on a work order, taking them out of stock.",
     },
     ActionSpec {
-        name: "log_work_order_hours",
+        name: ActionName::LogWorkOrderHours,
         label: "Log hours",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -174,7 +174,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Log hours worked on work in progress.",
     },
     ActionSpec {
-        name: "assign_work_order",
+        name: ActionName::AssignWorkOrder,
         label: "Assign work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -184,7 +184,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Assign unfinished work to a crew member, or unassign it.",
     },
     ActionSpec {
-        name: "mark_work_order_complete",
+        name: ActionName::MarkWorkOrderComplete,
         label: "Complete work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -194,7 +194,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Complete work in progress with notes; resolves its fault and moves its schedule on.",
     },
     ActionSpec {
-        name: "defer_work_order",
+        name: ActionName::DeferWorkOrder,
         label: "Defer work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -204,7 +204,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Defer work with a reason and optionally a date.",
     },
     ActionSpec {
-        name: "cancel_work_order",
+        name: ActionName::CancelWorkOrder,
         label: "Cancel work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -214,7 +214,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Cancel unfinished work with a reason.",
     },
     ActionSpec {
-        name: "reopen_work_order",
+        name: ActionName::ReopenWorkOrder,
         label: "Reopen work order",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -224,7 +224,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Reopen completed work that needs more doing.",
     },
     ActionSpec {
-        name: "view_work_order_checklist",
+        name: ActionName::ViewWorkOrderChecklist,
         label: "View checklist",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -234,7 +234,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See a work order's checklist and what is ticked.",
     },
     ActionSpec {
-        name: "mark_checklist_item_complete",
+        name: ActionName::MarkChecklistItemComplete,
         label: "Tick checklist item",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -244,7 +244,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Tick an item of the checklist of work in progress.",
     },
     ActionSpec {
-        name: "view_worklist",
+        name: ActionName::ViewWorklist,
         label: "My worklist",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -254,7 +254,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See my open work, what is overdue and what is due soon.",
     },
     ActionSpec {
-        name: "view_work_order_history",
+        name: ActionName::ViewWorkOrderHistory,
         label: "Work order history",
         cluster: DoMaintenance,
         entity: WorkOrder,
@@ -264,7 +264,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See the work done on a piece of equipment.",
     },
     ActionSpec {
-        name: "schedule_maintenance",
+        name: ActionName::ScheduleMaintenance,
         label: "Schedule maintenance",
         cluster: DoMaintenance,
         entity: Schedule,
@@ -274,7 +274,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Make work recur every N days and/or running hours on a piece of equipment.",
     },
     ActionSpec {
-        name: "view_maintenance_due",
+        name: ActionName::ViewMaintenanceDue,
         label: "Maintenance due",
         cluster: DoMaintenance,
         entity: Schedule,
@@ -284,7 +284,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See the planned maintenance that is due or overdue.",
     },
     ActionSpec {
-        name: "view_equipment_details",
+        name: ActionName::ViewEquipmentDetails,
         label: "View equipment",
         cluster: ManageEquipment,
         entity: Equipment,
@@ -294,7 +294,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See a piece of equipment: maker, model, location, status and running hours.",
     },
     ActionSpec {
-        name: "view_equipment_history",
+        name: ActionName::ViewEquipmentHistory,
         label: "Equipment history",
         cluster: ManageEquipment,
         entity: Equipment,
@@ -304,7 +304,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See one timeline of a piece of equipment's faults, work, notes and readings.",
     },
     ActionSpec {
-        name: "view_equipment_parts",
+        name: ActionName::ViewEquipmentParts,
         label: "Equipment parts",
         cluster: ManageEquipment,
         entity: Equipment,
@@ -314,7 +314,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See the spare parts used on a piece of equipment.",
     },
     ActionSpec {
-        name: "view_linked_faults",
+        name: ActionName::ViewLinkedFaults,
         label: "Linked faults",
         cluster: ManageEquipment,
         entity: Equipment,
@@ -324,7 +324,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See the faults reported on a piece of equipment.",
     },
     ActionSpec {
-        name: "add_equipment_note",
+        name: ActionName::AddEquipmentNote,
         label: "Add note to equipment",
         cluster: ManageEquipment,
         entity: Equipment,
@@ -334,7 +334,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Add a note to a piece of equipment.",
     },
     ActionSpec {
-        name: "update_equipment_status",
+        name: ActionName::UpdateEquipmentStatus,
         label: "Update equipment status",
         cluster: ManageEquipment,
         entity: Equipment,
@@ -344,7 +344,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Set a piece of equipment operational, degraded, failed, in maintenance or decommissioned.",
     },
     ActionSpec {
-        name: "record_running_hours",
+        name: ActionName::RecordRunningHours,
         label: "Record running hours",
         cluster: ManageEquipment,
         entity: Equipment,
@@ -354,7 +354,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Record a running-hours meter reading; plans the hour-based maintenance it brings due.",
     },
     ActionSpec {
-        name: "view_part_stock",
+        name: ActionName::ViewPartStock,
         label: "Part stock",
         cluster: ControlInventory,
         entity: Part,
@@ -364,7 +364,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See how many of a spare part are on board and whether that is below its minimum.",
     },
     ActionSpec {
-        name: "view_part_location",
+        name: ActionName::ViewPartLocation,
         label: "Part location",
         cluster: ControlInventory,
         entity: Part,
@@ -374,7 +374,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See where a spare part is stored.",
     },
     ActionSpec {
-        name: "view_part_usage",
+        name: ActionName::ViewPartUsage,
         label: "Part usage",
         cluster: ControlInventory,
         entity: Part,
@@ -384,7 +384,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See a spare part's stock movements: received, used, adjusted.",
     },
     ActionSpec {
-        name: "log_part_usage",
+        name: ActionName::LogPartUsage,
         label: "Log part usage",
         cluster: ControlInventory,
         entity: Part,
@@ -394,7 +394,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Take spare parts out of stock, on a work order when there is one.",
     },
     ActionSpec {
-        name: "receive_part",
+        name: ActionName::ReceivePart,
         label: "Receive part",
         cluster: ControlInventory,
         entity: Part,
@@ -404,7 +404,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Put delivered spare parts into stock.",
     },
     ActionSpec {
-        name: "adjust_stock",
+        name: ActionName::AdjustStock,
         label: "Adjust stock",
         cluster: ControlInventory,
         entity: Part,
@@ -414,7 +414,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Correct a part's stock to the counted quantity, with a reason.",
     },
     ActionSpec {
-        name: "order_part",
+        name: ActionName::OrderPart,
         label: "Order part",
         cluster: ControlInventory,
         entity: Part,
@@ -424,7 +424,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Request a purchase of spare parts.",
     },
     ActionSpec {
-        name: "scan_part_barcode",
+        name: ActionName::ScanPartBarcode,
         label: "Scan part barcode",
         cluster: ControlInventory,
         entity: Part,
@@ -434,7 +434,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Find a spare part by its barcode.",
     },
     ActionSpec {
-        name: "view_low_stock",
+        name: ActionName::ViewLowStock,
         label: "Low stock",
         cluster: ControlInventory,
         entity: Part,
@@ -444,7 +444,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See the spare parts below their minimum, with a suggested order quantity.",
     },
     ActionSpec {
-        name: "add_to_handover",
+        name: ActionName::AddToHandover,
         label: "Add to handover",
         cluster: CommunicateStatus,
         entity: HandoverItem,
@@ -454,7 +454,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "Add an item for the incoming crew, optionally about a record.",
     },
     ActionSpec {
-        name: "view_handover",
+        name: ActionName::ViewHandover,
         label: "View handover",
         cluster: CommunicateStatus,
         entity: HandoverItem,
@@ -464,7 +464,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See the open handover items.",
     },
     ActionSpec {
-        name: "view_audit_trail",
+        name: ActionName::ViewAuditTrail,
         label: "Audit trail",
         cluster: ComplyAudit,
         entity: AuditEntry,
@@ -474,7 +474,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See who changed what and when, and whether the trail is intact.",
     },
     ActionSpec {
-        name: "view_purchase_requests",
+        name: ActionName::ViewPurchaseRequests,
         label: "Purchase requests",
         cluster: ProcureSuppliers,
         entity: PurchaseRequest,
@@ -484,7 +484,7 @@ pub const ACTIONS: [ActionSpec; 48] = [
         description: "See the purchase requests and where they stand.",
     },
     ActionSpec {
-        name: "approve_purchase_request",
+        name: ActionName::ApprovePurchaseRequest,
         label: "Approve purchase",
         cluster: ProcureSuppliers,
         entity: PurchaseRequest,

@@ -10,17 +10,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::exec::Exec;
-use super::{Limit, field_error};
+use super::{Exec, Limit};
+use crate::dto::audit::AuditEntryView;
+use crate::dto::notes::{AddHandoverRequest, HandoverCategoryDto, HandoverItemView};
+use crate::dto::purchases::{DecisionRequest, PurchaseRequestView, decision_note};
 use crate::error::ApiError;
 use crate::http::dates::DateTimeUtc;
-use crate::routes::audit::AuditEntryView;
-use crate::routes::notes::{AddHandoverRequest, HandoverCategoryDto, HandoverItemView, note_error};
-use crate::routes::purchases::{DecisionRequest, PurchaseRequestView, decision_note, purchase_error};
 
 pub async fn add_handover(x: &mut Exec<'_>, p: AddHandoverRequest) -> Result<HandoverItemView, ApiError> {
     let (subject, summary, category) = p.validate()?;
-    let item = add_to_handover(x.tx, &x.actor, subject, summary, category, x.now).await.map_err(note_error)?;
+    let item = add_to_handover(x.tx, &x.actor, subject, summary, category, x.now).await.map_err(ApiError::from)?;
     Ok(HandoverItemView::from(&item))
 }
 
@@ -73,7 +72,7 @@ pub async fn audit_trail(x: &mut Exec<'_>, p: AuditQuery) -> Result<AuditTrail, 
         None => None,
         Some(raw) => Some(EntityKind::parse(raw).ok_or_else(|| {
             let kinds = EntityKind::ALL.map(EntityKind::as_str).join(", ");
-            field_error("entity_type", "invalid", format!("must be one of: {kinds}"))
+            ApiError::field("entity_type", "invalid", format!("must be one of: {kinds}"))
         })?),
     };
     let filter =
@@ -139,6 +138,6 @@ pub async fn approve(x: &mut Exec<'_>, p: Approval) -> Result<PurchaseRequestVie
     let note = decision_note(p.decision.note.as_deref())?;
     let id = PurchaseRequestId::from_uuid(p.purchase_request_id);
     let request =
-        advance_purchase(x.tx, &x.actor, id, PurchaseAction::Approve, note, x.now).await.map_err(purchase_error)?;
+        advance_purchase(x.tx, &x.actor, id, PurchaseAction::Approve, note, x.now).await.map_err(ApiError::from)?;
     Ok(PurchaseRequestView::from(&request))
 }

@@ -18,39 +18,15 @@ use crate::http::dates::DateTimeUtc;
 use crate::http::patch::double_option;
 use crate::validation::Validation;
 
-/// How much the yacht depends on the equipment.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CriticalityDto {
-    Low,
-    Medium,
-    High,
-    Critical,
-}
+mirror_enum!(
+    /// How much the yacht depends on the equipment.
+    CriticalityDto <-> Criticality { Low, Medium, High, Critical }
+);
 
-/// Whether the equipment works.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EquipmentStatusDto {
-    Operational,
-    Degraded,
-    Failed,
-    Maintenance,
-    Decommissioned,
-}
-
-macro_rules! mirror {
-    ($dto:ident <-> $domain:ident { $($variant:ident),+ }) => {
-        impl From<$dto> for $domain {
-            fn from(v: $dto) -> Self { match v { $($dto::$variant => Self::$variant),+ } }
-        }
-        impl From<$domain> for $dto {
-            fn from(v: $domain) -> Self { match v { $($domain::$variant => Self::$variant),+ } }
-        }
-    };
-}
-mirror!(CriticalityDto <-> Criticality { Low, Medium, High, Critical });
-mirror!(EquipmentStatusDto <-> EquipmentStatus { Operational, Degraded, Failed, Maintenance, Decommissioned });
+mirror_enum!(
+    /// Whether the equipment works.
+    EquipmentStatusDto <-> EquipmentStatus { Operational, Degraded, Failed, Maintenance, Decommissioned }
+);
 
 /// A piece of equipment.
 #[derive(Debug, Serialize, ToSchema)]

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use pms_domain::actions::{self, ActionSpec};
-use pms_domain::maintenance::Actor;
+use pms_domain::maintenance::ExpectedVersion;
 use pms_infra::tenant::executions::{self, Execution, Outcome};
 use pms_infra::tenant::tx::TenantTx;
 use serde::{Deserialize, Serialize};
@@ -16,22 +16,14 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::catalog::Call;
+use super::executors::Call;
+use crate::application::Exec;
+use crate::application::pipeline::{self, Guard, Request};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::TenantCtx;
 use crate::http::idempotency::IdempotencyKey;
-use crate::mutation::{Answer, Begun, Mutation};
+use crate::mutation::Answer;
 use crate::state::AppState;
-
-/// What an executor works with: the caller, the yacht's transaction and the clock.
-#[derive(Debug)]
-pub struct Exec<'a> {
-    pub state: &'a AppState,
-    pub ctx: &'a TenantCtx,
-    pub tx: &'a mut TenantTx,
-    pub actor: Actor,
-    pub now: DateTime<Utc>,
-}
 
 /// Where the action runs.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
@@ -88,7 +80,7 @@ pub async fn execute(
         // The action's transaction is gone with its error; the refusal is logged on its own.
         let failed = log_failure(ctx, spec, id, started, started_at, error).await;
         if let Err(e) = failed {
-            tracing::warn!(error = ?e, action = spec.name, "could not log a failed execution");
+            tracing::warn!(error = ?e, action = spec.name.as_str(), "could not log a failed execution");
         }
     }
     outcome
@@ -106,40 +98,24 @@ async fn attempt(
     started_at: DateTime<Utc>,
     payload: Option<Value>,
 ) -> Result<Response, ApiError> {
-    if !spec.allowed_for(ctx.role) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("Your role ({}) may not run `{}`.", ctx.role.as_str(), spec.name),
-        ));
-    }
+    // The role before the payload: a 403 says nothing about the payload's ids.
+    pipeline::authorize(ctx, spec)?;
     let call = Call::parse(spec.name, payload.unwrap_or_else(|| Value::Object(serde_json::Map::new())))?;
-    let actor = ctx.actor();
-    let now = crate::clock::now();
+    let run = async |x: &mut Exec<'_>| {
+        let result = call.run(x).await.map_err(ApiError::missing_reference_as_not_found)?;
+        log_success(x.tx, ctx, spec, id, started, started_at).await?;
+        Ok(response(spec, id, result))
+    };
     if spec.side_effect.is_mutation() {
-        let mut mutation = match Mutation::begin(ctx, key, fingerprint).await? {
-            Begun::Replay(response) => return Ok(response),
-            Begun::Fresh(mutation) => mutation,
-        };
-        let result = call
-            .run(&mut Exec { state, ctx, tx: mutation.tx(), actor, now })
-            .await
-            .map_err(ApiError::missing_reference_as_not_found)?;
-        log_success(mutation.tx(), ctx, spec, id, started, started_at).await?;
-        mutation.commit(Answer::ok(response(spec, id, result))).await
+        let request = Request { state, ctx, key, fingerprint, expected: ExpectedVersion::ANY };
+        pipeline::mutate(request, Guard::Action(spec), run, Answer::ok).await
     } else {
-        let mut tx = ctx.store.begin().await?;
-        let result = call
-            .run(&mut Exec { state, ctx, tx: &mut tx, actor, now })
-            .await
-            .map_err(ApiError::missing_reference_as_not_found)?;
-        log_success(&mut tx, ctx, spec, id, started, started_at).await?;
-        tx.commit().await?;
-        Ok(Json(response(spec, id, result)).into_response())
+        Ok(Json(pipeline::read(state, ctx, Guard::Action(spec), run).await?).into_response())
     }
 }
 
 fn response(spec: &'static ActionSpec, id: Uuid, result: Value) -> ExecuteResponse {
-    ExecuteResponse { status: "success", action: spec.name, execution_id: id, result }
+    ExecuteResponse { status: "success", action: spec.name.as_str(), execution_id: id, result }
 }
 
 fn elapsed_us(started: Instant) -> i64 {
@@ -157,7 +133,7 @@ async fn log_success(
     let request_id = crate::http::request_id::current_request_id();
     let execution = Execution {
         id,
-        action: spec.name,
+        action: spec.name.as_str(),
         user: ctx.user,
         outcome: Outcome::Success,
         error_code: None,
@@ -184,7 +160,7 @@ async fn log_failure(
     let request_id = crate::http::request_id::current_request_id();
     let execution = Execution {
         id,
-        action: spec.name,
+        action: spec.name.as_str(),
         user: ctx.user,
         outcome,
         error_code: Some(code.as_str()),

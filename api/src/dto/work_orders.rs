@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pms_domain::ids::{EquipmentId, FaultId, ScheduleId, UserId};
 use pms_domain::maintenance::equipment::Hours;
-use pms_domain::maintenance::text::{line, paragraph};
+use pms_domain::maintenance::text::line;
 use pms_domain::maintenance::work_order::{
     ChecklistItem, FromFault, NewWorkOrder, Priority, TimeEntry, WorkOrder, WorkOrderEdits, WorkOrderKind,
     WorkOrderStatus,
@@ -12,26 +12,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::application::faults::FaultView;
 use crate::error::ApiError;
 use crate::http::dates::CalendarDate;
 use crate::http::patch::double_option;
-use crate::routes::faults::FaultView;
 use crate::validation::Validation;
 
-macro_rules! mirror_enum {
-    ($(#[$doc:meta])* $dto:ident <-> $domain:ident { $($variant:ident),+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $dto { $($variant),+ }
-        impl From<$dto> for $domain {
-            fn from(v: $dto) -> Self { match v { $($dto::$variant => Self::$variant),+ } }
-        }
-        impl From<$domain> for $dto {
-            fn from(v: $domain) -> Self { match v { $($domain::$variant => Self::$variant),+ } }
-        }
-    };
-}
 mirror_enum!(
     /// Why the work exists.
     WorkOrderKindDto <-> WorkOrderKind { Scheduled, Corrective, Unplanned, Preventive }
@@ -364,12 +350,4 @@ impl FromFaultRequest {
             allow_duplicate: self.allow_duplicate,
         })
     }
-}
-
-/// A required explanation: notes, a reason.
-pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, ApiError> {
-    let mut v = Validation::default();
-    let text = v.check(field, "invalid", paragraph(raw, max));
-    v.finish()?;
-    Ok(text.expect("validated"))
 }

@@ -260,3 +260,13 @@ impl CreatePartRequest {
         })
     }
 }
+
+/// The quantity and note of a receive, consume or return request, validated.
+pub fn movement(quantity: f64, note: Option<&str>) -> Result<(Quantity, Option<String>), ApiError> {
+    let mut v = Validation::default();
+    let quantity = v.check("quantity", "invalid", Quantity::from_f64(quantity));
+    v.require(quantity.is_none_or(|q| !q.is_zero()), "quantity", "out_of_range", "must be more than zero");
+    let note = v.check("note", "invalid", optional_line(note, 500)).flatten();
+    v.finish()?;
+    Ok((quantity.expect("validated"), note))
+}

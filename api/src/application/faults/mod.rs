@@ -1,9 +1,10 @@
 //! `fix_something`: faults, from report to diagnosis and closure.
 
+pub use crate::dto::faults::*;
+
 use pms_domain::ids::{EquipmentId, FaultId};
-use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::fault::{
-    Fault, FaultChange, FaultCode, FaultError, FaultFilter, FaultRepo as _, FaultStatus, change_fault, report_fault,
+    Fault, FaultChange, FaultCode, FaultFilter, FaultRepo as _, FaultStatus, change_fault, edit_fault, report_fault,
 };
 use pms_domain::maintenance::notes::{Subject, add_note};
 use pms_domain::maintenance::paging::PageRequest;
@@ -13,15 +14,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::exec::Exec;
-use super::{Limit, field_error};
+use super::{Exec, Limit, load};
+use crate::dto::equipment::EquipmentView;
+use crate::dto::notes::{AddNoteRequest, NoteView};
+use crate::dto::work_orders::{FromFaultRequest, WorkOrderFromFaultView, WorkOrderView};
 use crate::error::ApiError;
-use crate::routes::equipment::EquipmentView;
-use crate::routes::faults::{
-    FalseAlarmRequest, FaultView, ReportFaultRequest, ResolveFaultRequest, explanation, fault_error,
-};
-use crate::routes::notes::{AddNoteRequest, NoteView, note_error};
-use crate::routes::work_orders::{FromFaultRequest, WorkOrderFromFaultView, WorkOrderView, work_order_error};
+use crate::validation::required_paragraph;
 
 /// The fault the action is about.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,14 +83,27 @@ pub struct SuggestParts {
     pub equipment_id: Option<Uuid>,
 }
 
+/// Corrections to a fault's details (REST only: who may depends on the fault).
+#[derive(Debug)]
+pub struct EditFault {
+    pub fault_id: Uuid,
+    pub edits: UpdateFaultRequest,
+}
+
+pub async fn edit(x: &mut Exec<'_>, p: EditFault) -> Result<FaultView, ApiError> {
+    let edits = p.edits.validate()?;
+    let id = FaultId::from_uuid(p.fault_id);
+    Ok(FaultView::from(&edit_fault(x.tx, &x.actor, id, x.expected.clone(), edits, x.now).await?))
+}
+
 pub async fn report(x: &mut Exec<'_>, p: ReportFaultRequest) -> Result<FaultView, ApiError> {
     let new = p.validate()?;
-    let fault = report_fault(x.tx, &x.actor, new, x.now).await.map_err(fault_error)?;
+    let fault = report_fault(x.tx, &x.actor, new, x.now).await.map_err(ApiError::from)?;
     Ok(FaultView::from(&fault))
 }
 
 async fn change(x: &mut Exec<'_>, fault: FaultId, change: FaultChange) -> Result<FaultView, ApiError> {
-    let fault = change_fault(x.tx, &x.actor, fault, ExpectedVersion::ANY, change, x.now).await.map_err(fault_error)?;
+    let fault = change_fault(x.tx, &x.actor, fault, x.expected.clone(), change, x.now).await.map_err(ApiError::from)?;
     Ok(FaultView::from(&fault))
 }
 
@@ -101,7 +112,7 @@ pub async fn acknowledge(x: &mut Exec<'_>, p: FaultRef) -> Result<FaultView, Api
 }
 
 pub async fn close(x: &mut Exec<'_>, p: CloseFault) -> Result<FaultView, ApiError> {
-    let resolution = explanation("resolution", &p.resolution.resolution)?;
+    let resolution = required_paragraph("resolution", &p.resolution.resolution, 5000)?;
     change(x, FaultId::from_uuid(p.fault_id), FaultChange::Resolve { resolution }).await
 }
 
@@ -110,14 +121,14 @@ pub async fn reopen(x: &mut Exec<'_>, p: FaultRef) -> Result<FaultView, ApiError
 }
 
 pub async fn false_alarm(x: &mut Exec<'_>, p: FalseAlarm) -> Result<FaultView, ApiError> {
-    let reason = explanation("reason", &p.reason.reason)?;
+    let reason = required_paragraph("reason", &p.reason.reason, 5000)?;
     change(x, FaultId::from_uuid(p.fault_id), FaultChange::MarkFalseAlarm { reason }).await
 }
 
 pub async fn add_fault_note(x: &mut Exec<'_>, p: FaultNote) -> Result<NoteView, ApiError> {
     let text = p.note.validate()?;
     let subject = Subject::Fault(FaultId::from_uuid(p.fault_id));
-    let note = add_note(x.tx, &x.actor, subject, text, x.now).await.map_err(note_error)?;
+    let note = add_note(x.tx, &x.actor, subject, text, x.now).await.map_err(ApiError::from)?;
     Ok(NoteView::from(&note))
 }
 
@@ -125,12 +136,8 @@ pub async fn work_order_from_fault(x: &mut Exec<'_>, p: FaultWorkOrder) -> Resul
     let from = p.work_order.validate()?;
     let (work_order, fault) = create_work_order_from_fault(x.tx, &x.actor, FaultId::from_uuid(p.fault_id), from, x.now)
         .await
-        .map_err(work_order_error)?;
+        .map_err(ApiError::from)?;
     Ok(WorkOrderFromFaultView { work_order: (&work_order).into(), fault: (&fault).into() })
-}
-
-async fn load(x: &mut Exec<'_>, id: FaultId) -> Result<Fault, ApiError> {
-    x.tx.fault(id).await?.ok_or_else(|| fault_error(FaultError::NotFound))
 }
 
 /// Faults, newest first.
@@ -141,7 +148,7 @@ pub struct FaultListView {
 
 pub async fn history(x: &mut Exec<'_>, p: FaultHistory) -> Result<FaultListView, ApiError> {
     let code = p.code.as_deref().filter(|c| !c.trim().is_empty()).map(FaultCode::parse).transpose();
-    let code = code.map_err(|e| field_error("code", "invalid", e.to_string()))?;
+    let code = code.map_err(|e| ApiError::field("code", "invalid", e.to_string()))?;
     let filter = FaultFilter { equipment: p.equipment_id.map(EquipmentId::from_uuid), code, ..FaultFilter::default() };
     let page = x.tx.list_faults(&filter, &PageRequest::new(Some(p.limit.get()?), None)).await?;
     Ok(FaultListView { items: page.items.iter().map(FaultView::from).collect() })
@@ -165,9 +172,9 @@ pub struct Diagnosis {
 const SIMILAR: u32 = 10;
 
 pub async fn diagnose(x: &mut Exec<'_>, p: FaultRef) -> Result<Diagnosis, ApiError> {
-    let fault = load(x, p.id()).await?;
+    let fault = load::fault(x, p.id()).await?;
     let equipment = match fault.equipment {
-        Some(id) => Some(super::equipment::load(x, id).await?),
+        Some(id) => Some(load::equipment(x, id).await?),
         None => None,
     };
     let mut similar: Vec<Fault> = Vec::new();
@@ -215,15 +222,17 @@ pub struct PartSuggestions {
 pub async fn suggest_parts(x: &mut Exec<'_>, p: SuggestParts) -> Result<PartSuggestions, ApiError> {
     let (equipment, code) = match (p.fault_id, p.equipment_id) {
         (Some(fault), _) => {
-            let fault = load(x, FaultId::from_uuid(fault)).await?;
+            let fault = load::fault(x, FaultId::from_uuid(fault)).await?;
             (fault.equipment.or(p.equipment_id.map(EquipmentId::from_uuid)), fault.code.map(|c| c.to_string()))
         }
         (None, Some(equipment)) => {
             let id = EquipmentId::from_uuid(equipment);
-            super::equipment::load(x, id).await?;
+            load::equipment(x, id).await?;
             (Some(id), None)
         }
-        (None, None) => return Err(field_error("fault_id", "required", "give fault_id or equipment_id".to_owned())),
+        (None, None) => {
+            return Err(ApiError::field("fault_id", "required", "give fault_id or equipment_id".to_owned()));
+        }
     };
     let scope = UsageScope { equipment, fault_code: code.clone(), work_orders: Vec::new() };
     let parts = parts_used(x.tx, &scope, 20).await?;

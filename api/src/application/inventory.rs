@@ -2,20 +2,18 @@
 
 use pms_domain::ids::{PartId, WorkOrderId};
 use pms_domain::maintenance::paging::PageRequest;
-use pms_domain::maintenance::part::{Part, PartError, PartFilter, PartRepo as _, StockChange, change_stock};
+use pms_domain::maintenance::part::{PartError, PartFilter, PartRepo as _, StockChange, change_stock};
 use pms_domain::maintenance::purchase::request_purchase;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::exec::Exec;
-use super::{Limit, field_error};
-use crate::error::ApiError;
-use crate::routes::parts::{
+use super::{Exec, Limit, load};
+use crate::dto::parts::{
     AdjustStockRequest, ConsumeStockRequest, MovementView, PartView, ReceiveStockRequest, StockChangeView, movement,
-    part_error,
 };
-use crate::routes::purchases::{CreatePurchaseRequest, PurchaseRequestView, purchase_error};
+use crate::dto::purchases::{CreatePurchaseRequest, PurchaseRequestView};
+use crate::error::ApiError;
 
 /// The part the action is about.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -62,12 +60,8 @@ pub struct Barcode {
     pub barcode: String,
 }
 
-async fn load(x: &mut Exec<'_>, id: Uuid) -> Result<Part, ApiError> {
-    x.tx.part(PartId::from_uuid(id)).await?.ok_or_else(|| part_error(PartError::NotFound))
-}
-
 pub async fn stock(x: &mut Exec<'_>, p: PartRef) -> Result<PartView, ApiError> {
-    Ok(PartView::from(&load(x, p.part_id).await?))
+    Ok(PartView::from(&load::part(x, PartId::from_uuid(p.part_id)).await?))
 }
 
 /// Where a part is kept and how many are there.
@@ -83,7 +77,7 @@ pub struct PartLocation {
 }
 
 pub async fn location(x: &mut Exec<'_>, p: PartRef) -> Result<PartLocation, ApiError> {
-    let part = load(x, p.part_id).await?;
+    let part = load::part(x, PartId::from_uuid(p.part_id)).await?;
     Ok(PartLocation {
         part_id: part.id.as_uuid(),
         part_number: part.number.as_str().to_owned(),
@@ -103,7 +97,7 @@ pub struct PartUsageView {
 
 pub async fn usage(x: &mut Exec<'_>, p: PartUsageQuery) -> Result<PartUsageView, ApiError> {
     let limit = p.limit.get()?;
-    let part = load(x, p.part_id).await?;
+    let part = load::part(x, PartId::from_uuid(p.part_id)).await?;
     let page = x.tx.movements(part.id, &PageRequest::new(Some(limit), None)).await?;
     Ok(PartUsageView { part: PartView::from(&part), movements: page.items.iter().map(MovementView::from).collect() })
 }
@@ -115,7 +109,7 @@ async fn move_stock(
     note: Option<String>,
 ) -> Result<StockChangeView, ApiError> {
     let (part, movement) =
-        change_stock(x.tx, &x.actor, PartId::from_uuid(part), change, note, x.now).await.map_err(part_error)?;
+        change_stock(x.tx, &x.actor, PartId::from_uuid(part), change, note, x.now).await.map_err(ApiError::from)?;
     Ok(StockChangeView { part: (&part).into(), movement: (&movement).into() })
 }
 
@@ -137,18 +131,18 @@ pub async fn adjust(x: &mut Exec<'_>, p: StockCount) -> Result<StockChangeView, 
 
 pub async fn order(x: &mut Exec<'_>, p: CreatePurchaseRequest) -> Result<PurchaseRequestView, ApiError> {
     let (part, quantity, reason) = p.validate()?;
-    let request = request_purchase(x.tx, &x.actor, part, quantity, reason, x.now).await.map_err(purchase_error)?;
+    let request = request_purchase(x.tx, &x.actor, part, quantity, reason, x.now).await.map_err(ApiError::from)?;
     Ok(PurchaseRequestView::from(&request))
 }
 
 pub async fn scan(x: &mut Exec<'_>, p: Barcode) -> Result<PartView, ApiError> {
     let barcode = p.barcode.trim();
     if barcode.is_empty() || barcode.len() > 100 {
-        return Err(field_error("barcode", "invalid", "must be 1 to 100 characters".to_owned()));
+        return Err(ApiError::field("barcode", "invalid", "must be 1 to 100 characters".to_owned()));
     }
     let filter = PartFilter { barcode: Some(barcode.to_owned()), ..PartFilter::default() };
     let page = x.tx.list_parts(&filter, &PageRequest::new(Some(1), None)).await?;
-    page.items.first().map(PartView::from).ok_or_else(|| part_error(PartError::NotFound))
+    page.items.first().map(PartView::from).ok_or_else(|| ApiError::from(PartError::NotFound))
 }
 
 /// Parts at or below their minimum, with what to order.

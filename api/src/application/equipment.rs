@@ -2,8 +2,7 @@
 //! notes and running hours.
 
 use pms_domain::ids::EquipmentId;
-use pms_domain::maintenance::ExpectedVersion;
-use pms_domain::maintenance::equipment::{Equipment, EquipmentError, EquipmentRepo as _, set_equipment_status};
+use pms_domain::maintenance::equipment::set_equipment_status;
 use pms_domain::maintenance::fault::{FaultFilter, FaultRepo as _, FaultStatus};
 use pms_domain::maintenance::notes::{Subject, add_note};
 use pms_domain::maintenance::paging::PageRequest;
@@ -13,17 +12,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Limit;
-use super::exec::Exec;
 use super::faults::FaultListView;
-use crate::error::ApiError;
-use crate::routes::equipment::{
+use super::{Exec, Limit, load};
+use crate::dto::equipment::{
     EquipmentView, ReadingView, RecordRunningHoursRequest, RecordedReadingView, SetEquipmentStatusRequest,
-    equipment_error,
 };
-use crate::routes::faults::FaultView;
-use crate::routes::notes::{AddNoteRequest, NoteView, note_error};
-use crate::routes::schedules::schedule_error;
+use crate::dto::faults::FaultView;
+use crate::dto::notes::{AddNoteRequest, NoteView};
+use crate::error::ApiError;
 
 /// The equipment the action is about.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,12 +59,8 @@ pub struct RunningHours {
     pub reading: RecordRunningHoursRequest,
 }
 
-pub(super) async fn load(x: &mut Exec<'_>, id: EquipmentId) -> Result<Equipment, ApiError> {
-    x.tx.equipment(id).await?.ok_or_else(|| equipment_error(EquipmentError::NotFound))
-}
-
 pub async fn details(x: &mut Exec<'_>, p: EquipmentRef) -> Result<EquipmentView, ApiError> {
-    Ok(EquipmentView::from(&load(x, EquipmentId::from_uuid(p.equipment_id)).await?))
+    Ok(EquipmentView::from(&load::equipment(x, EquipmentId::from_uuid(p.equipment_id)).await?))
 }
 
 /// Everything that happened to a piece of equipment, newest first.
@@ -81,7 +73,7 @@ pub struct EquipmentTimeline {
 
 pub async fn history(x: &mut Exec<'_>, p: EquipmentHistory) -> Result<EquipmentTimeline, ApiError> {
     let limit = p.limit.get()?;
-    let equipment = load(x, EquipmentId::from_uuid(p.equipment_id)).await?;
+    let equipment = load::equipment(x, EquipmentId::from_uuid(p.equipment_id)).await?;
     let events = equipment_timeline(x.tx, equipment.id, i64::from(limit)).await?;
     Ok(EquipmentTimeline { equipment: EquipmentView::from(&equipment), events })
 }
@@ -96,14 +88,14 @@ pub struct EquipmentParts {
 }
 
 pub async fn parts(x: &mut Exec<'_>, p: EquipmentRef) -> Result<EquipmentParts, ApiError> {
-    let equipment = load(x, EquipmentId::from_uuid(p.equipment_id)).await?;
+    let equipment = load::equipment(x, EquipmentId::from_uuid(p.equipment_id)).await?;
     let scope = UsageScope { equipment: Some(equipment.id), ..UsageScope::default() };
     let parts = parts_used(x.tx, &scope, 50).await?;
     Ok(EquipmentParts { equipment: EquipmentView::from(&equipment), parts })
 }
 
 pub async fn linked_faults(x: &mut Exec<'_>, p: EquipmentRef) -> Result<FaultListView, ApiError> {
-    let equipment = load(x, EquipmentId::from_uuid(p.equipment_id)).await?;
+    let equipment = load::equipment(x, EquipmentId::from_uuid(p.equipment_id)).await?;
     let filter = FaultFilter {
         equipment: Some(equipment.id),
         status: FaultStatus::ALL.iter().copied().filter(|s| s.is_active()).collect(),
@@ -116,15 +108,15 @@ pub async fn linked_faults(x: &mut Exec<'_>, p: EquipmentRef) -> Result<FaultLis
 pub async fn add_equipment_note(x: &mut Exec<'_>, p: EquipmentNote) -> Result<NoteView, ApiError> {
     let text = p.note.validate()?;
     let subject = Subject::Equipment(EquipmentId::from_uuid(p.equipment_id));
-    let note = add_note(x.tx, &x.actor, subject, text, x.now).await.map_err(note_error)?;
+    let note = add_note(x.tx, &x.actor, subject, text, x.now).await.map_err(ApiError::from)?;
     Ok(NoteView::from(&note))
 }
 
 pub async fn set_status(x: &mut Exec<'_>, p: EquipmentStatus) -> Result<EquipmentView, ApiError> {
     let id = EquipmentId::from_uuid(p.equipment_id);
-    let updated = set_equipment_status(x.tx, &x.actor, id, ExpectedVersion::ANY, p.status.status.into(), x.now)
+    let updated = set_equipment_status(x.tx, &x.actor, id, x.expected.clone(), p.status.status.into(), x.now)
         .await
-        .map_err(equipment_error)?;
+        .map_err(ApiError::from)?;
     Ok(EquipmentView::from(&updated))
 }
 
@@ -132,7 +124,7 @@ pub async fn record_hours(x: &mut Exec<'_>, p: RunningHours) -> Result<RecordedR
     let reading = p.reading.validate(x.now)?;
     let id = EquipmentId::from_uuid(p.equipment_id);
     let (equipment, recorded, planned) =
-        record_running_hours_and_plan(x.tx, &x.actor, id, reading, x.now).await.map_err(schedule_error)?;
+        record_running_hours_and_plan(x.tx, &x.actor, id, reading, x.now).await.map_err(ApiError::from)?;
     Ok(RecordedReadingView {
         reading: ReadingView::from(&recorded),
         equipment: EquipmentView::from(&equipment),

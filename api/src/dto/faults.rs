@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use pms_domain::ids::{EquipmentId, UserId, WorkOrderId};
 use pms_domain::maintenance::fault::{Fault, FaultCode, FaultEdits, FaultSeverity, FaultStatus, NewFault};
-use pms_domain::maintenance::text::{line, paragraph};
+use pms_domain::maintenance::text::line;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -12,39 +12,15 @@ use crate::error::ApiError;
 use crate::http::patch::double_option;
 use crate::validation::Validation;
 
-/// How bad a fault is.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultSeverityDto {
-    Low,
-    Medium,
-    High,
-    Critical,
-}
+mirror_enum!(
+    /// How bad a fault is.
+    FaultSeverityDto <-> FaultSeverity { Low, Medium, High, Critical }
+);
 
-/// Where a fault stands.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultStatusDto {
-    Open,
-    Acknowledged,
-    InProgress,
-    Resolved,
-    FalseAlarm,
-}
-
-macro_rules! mirror {
-    ($dto:ident <-> $domain:ident { $($variant:ident),+ }) => {
-        impl From<$dto> for $domain {
-            fn from(v: $dto) -> Self { match v { $($dto::$variant => Self::$variant),+ } }
-        }
-        impl From<$domain> for $dto {
-            fn from(v: $domain) -> Self { match v { $($domain::$variant => Self::$variant),+ } }
-        }
-    };
-}
-mirror!(FaultSeverityDto <-> FaultSeverity { Low, Medium, High, Critical });
-mirror!(FaultStatusDto <-> FaultStatus { Open, Acknowledged, InProgress, Resolved, FalseAlarm });
+mirror_enum!(
+    /// Where a fault stands.
+    FaultStatusDto <-> FaultStatus { Open, Acknowledged, InProgress, Resolved, FalseAlarm }
+);
 
 /// A reported fault.
 #[derive(Debug, Serialize, ToSchema)]
@@ -216,12 +192,4 @@ impl ReportFaultRequest {
             severity: self.severity.map_or(FaultSeverity::Medium, Into::into),
         })
     }
-}
-
-/// A required explanation (resolution, false-alarm reason).
-pub fn explanation(field: &str, raw: &str) -> Result<String, ApiError> {
-    let mut v = Validation::default();
-    let text = v.check(field, "invalid", paragraph(raw, 5000));
-    v.finish()?;
-    Ok(text.expect("validated"))
 }
