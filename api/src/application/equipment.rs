@@ -4,7 +4,7 @@
 use pms_domain::ids::EquipmentId;
 use pms_domain::maintenance::equipment::set_equipment_status;
 use pms_domain::maintenance::fault::{FaultFilter, FaultRepo as _, FaultStatus};
-use pms_domain::maintenance::notes::{Subject, add_note};
+use pms_domain::maintenance::notes::Subject;
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::schedule::record_running_hours_and_plan;
 use pms_infra::tenant::views::{PartUsage, TimelineEvent, UsageScope, equipment_timeline, parts_used};
@@ -106,10 +106,7 @@ pub async fn linked_faults(x: &mut Exec<'_>, p: EquipmentRef) -> Result<FaultLis
 }
 
 pub async fn add_equipment_note(x: &mut Exec<'_>, p: EquipmentNote) -> Result<NoteView, ApiError> {
-    let text = p.note.validate()?;
-    let subject = Subject::Equipment(EquipmentId::from_uuid(p.equipment_id));
-    let note = add_note(x.tx, &x.actor, subject, text, x.now).await.map_err(ApiError::from)?;
-    Ok(NoteView::from(&note))
+    super::notes::add(x, Subject::Equipment(EquipmentId::from_uuid(p.equipment_id)), p.note).await
 }
 
 pub async fn set_status(x: &mut Exec<'_>, p: EquipmentStatus) -> Result<EquipmentView, ApiError> {

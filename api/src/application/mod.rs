@@ -9,6 +9,7 @@ pub mod faults;
 pub mod inventory;
 mod load;
 pub mod maintenance;
+pub mod notes;
 pub mod pipeline;
 pub mod status;
 pub mod work_orders;

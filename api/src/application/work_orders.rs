@@ -2,7 +2,7 @@
 
 use pms_domain::ids::{ChecklistItemId, PartId, WorkOrderId};
 use pms_domain::maintenance::lifecycle::change_work_order;
-use pms_domain::maintenance::notes::{Subject, add_note};
+use pms_domain::maintenance::notes::Subject;
 use pms_domain::maintenance::part::{Quantity, StockChange, change_stock};
 use pms_domain::maintenance::work_order::{
     WorkOrderChange, assign_work_order, complete_checklist_item, create_work_order, log_hours,
@@ -149,10 +149,7 @@ pub async fn assign(x: &mut Exec<'_>, p: AssignWorkOrder) -> Result<WorkOrderVie
 }
 
 pub async fn add_note_to(x: &mut Exec<'_>, p: WorkOrderNote) -> Result<NoteView, ApiError> {
-    let text = p.note.validate()?;
-    let subject = Subject::WorkOrder(WorkOrderId::from_uuid(p.work_order_id));
-    let note = add_note(x.tx, &x.actor, subject, text, x.now).await.map_err(ApiError::from)?;
-    Ok(NoteView::from(&note))
+    super::notes::add(x, Subject::WorkOrder(WorkOrderId::from_uuid(p.work_order_id)), p.note).await
 }
 
 pub async fn hours(x: &mut Exec<'_>, p: WorkOrderHours) -> Result<LoggedHoursView, ApiError> {

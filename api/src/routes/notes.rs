@@ -1,16 +1,19 @@
 //! Notes on equipment, faults and work orders, and the crew-change handover (anyone aboard).
 
 use axum::Json;
+use axum::extract::State;
 use axum::response::Response;
+use pms_domain::actions::ActionName;
 use pms_domain::ids::{EquipmentId, FaultId, WorkOrderId};
-use pms_domain::maintenance::notes::{
-    HandoverCategory, HandoverFilter, NoteError, NoteRepo as _, Subject, add_note, add_to_handover,
-};
+use pms_domain::maintenance::ExpectedVersion;
+use pms_domain::maintenance::notes::{HandoverCategory, HandoverFilter, NoteError, NoteRepo as _, Subject};
 use pms_domain::maintenance::paging::PageRequest;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::application::pipeline::{self, Guard, Request};
+use crate::application::{notes, status};
 pub use crate::dto::notes::*;
 use crate::error::ApiError;
 use crate::extract::TenantCtx;
@@ -20,25 +23,34 @@ use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::http::query::{ApiQuery, comma_list};
 use crate::mutation::Answer;
+use crate::state::AppState;
 use crate::validation::Validation;
 
 async fn post_note(
+    state: AppState,
     ctx: TenantCtx,
     key: IdempotencyKey,
     body: JsonBody<AddNoteRequest>,
     subject: Subject,
 ) -> Result<Response, ApiError> {
-    let text = body.value.validate()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let note =
-        add_note(mutation.tx(), &ctx.actor(), subject, text, crate::clock::now()).await.map_err(ApiError::from)?;
-    let collection = match subject {
-        Subject::Equipment(_) => "equipment",
-        Subject::Fault(_) => "faults",
-        Subject::WorkOrder(_) => "work-orders",
-    };
-    let location = format!("/v1/yachts/{}/{collection}/{}/notes", ctx.yacht, subject.id());
-    mutation.commit(Answer::created(NoteView::from(&note), location)).await
+    let request =
+        Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected: ExpectedVersion::ANY };
+    let note = body.value;
+    let guard = Guard::action(notes::action(subject));
+    pipeline::mutate(
+        request,
+        guard,
+        async |x| notes::add(x, subject, note).await,
+        |view| {
+            let collection = match subject {
+                Subject::Equipment(_) => "equipment",
+                Subject::Fault(_) => "faults",
+                Subject::WorkOrder(_) => "work-orders",
+            };
+            Answer::created(view, format!("/v1/yachts/{}/{collection}/{}/notes", ctx.yacht, subject.id()))
+        },
+    )
+    .await
 }
 
 async fn get_notes(
@@ -85,8 +97,8 @@ macro_rules! note_routes {
             request_body = AddNoteRequest,
             responses((status = CREATED, description = "Added.", body = NoteView)),
         )]
-        pub async fn $post(ctx: TenantCtx, ApiPath(path): ApiPath<$id>, key: IdempotencyKey, body: JsonBody<AddNoteRequest>) -> Result<Response, ApiError> {
-            post_note(ctx, key, body, Subject::$subject($subject::from_uuid(path.$param))).await
+        pub async fn $post(State(state): State<AppState>, ctx: TenantCtx, ApiPath(path): ApiPath<$id>, key: IdempotencyKey, body: JsonBody<AddNoteRequest>) -> Result<Response, ApiError> {
+            post_note(state, ctx, key, body, Subject::$subject($subject::from_uuid(path.$param))).await
         }
 
         #[doc = $get_doc]
@@ -167,17 +179,22 @@ pub struct NoteQuery {
     responses((status = CREATED, description = "Added.", body = HandoverItemView)),
 )]
 pub async fn add_handover(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     key: IdempotencyKey,
     body: JsonBody<AddHandoverRequest>,
 ) -> Result<Response, ApiError> {
-    let (subject, summary, category) = body.value.validate()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let item = add_to_handover(mutation.tx(), &ctx.actor(), subject, summary, category, crate::clock::now())
-        .await
-        .map_err(ApiError::from)?;
-    let location = format!("/v1/yachts/{}/handover", ctx.yacht);
-    mutation.commit(Answer::created(HandoverItemView::from(&item), location)).await
+    let request =
+        Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected: ExpectedVersion::ANY };
+    let command = body.value;
+    let guard = Guard::action(ActionName::AddToHandover);
+    pipeline::mutate(
+        request,
+        guard,
+        async |x| status::add_handover(x, command).await,
+        |view| Answer::created(view, format!("/v1/yachts/{}/handover", ctx.yacht)),
+    )
+    .await
 }
 
 /// Handover filters and paging.

@@ -6,7 +6,7 @@ use pms_domain::ids::{EquipmentId, FaultId};
 use pms_domain::maintenance::fault::{
     Fault, FaultChange, FaultCode, FaultFilter, FaultRepo as _, FaultStatus, change_fault, edit_fault, report_fault,
 };
-use pms_domain::maintenance::notes::{Subject, add_note};
+use pms_domain::maintenance::notes::Subject;
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::work_order::{WorkOrderRepo as _, create_work_order_from_fault};
 use pms_infra::tenant::views::{PartUsage, UsageScope, parts_used};
@@ -126,10 +126,7 @@ pub async fn false_alarm(x: &mut Exec<'_>, p: FalseAlarm) -> Result<FaultView, A
 }
 
 pub async fn add_fault_note(x: &mut Exec<'_>, p: FaultNote) -> Result<NoteView, ApiError> {
-    let text = p.note.validate()?;
-    let subject = Subject::Fault(FaultId::from_uuid(p.fault_id));
-    let note = add_note(x.tx, &x.actor, subject, text, x.now).await.map_err(ApiError::from)?;
-    Ok(NoteView::from(&note))
+    super::notes::add(x, Subject::Fault(FaultId::from_uuid(p.fault_id)), p.note).await
 }
 
 pub async fn work_order_from_fault(x: &mut Exec<'_>, p: FaultWorkOrder) -> Result<WorkOrderFromFaultView, ApiError> {

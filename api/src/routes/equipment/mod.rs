@@ -2,19 +2,24 @@
 
 pub use crate::dto::equipment::*;
 use axum::Json;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use pms_domain::actions::ActionName;
 use pms_domain::ids::EquipmentId;
+use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::equipment::{
     Criticality, EquipmentError, EquipmentFilter, EquipmentRepo as _, EquipmentSort, EquipmentStatus, create_equipment,
-    require_manage, set_equipment_status, update_equipment,
+    require_manage, update_equipment,
 };
 use pms_domain::maintenance::paging::PageRequest;
-use pms_domain::maintenance::schedule::record_running_hours_and_plan;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::application;
+use crate::application::equipment::RunningHours;
+use crate::application::pipeline::{self, Guard, Request};
 use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
@@ -23,6 +28,7 @@ use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
 use crate::http::query::{ApiQuery, comma_list};
 use crate::mutation::Answer;
+use crate::state::AppState;
 use crate::validation::Validation;
 
 /// Path of one piece of equipment.
@@ -220,25 +226,26 @@ pub async fn update(
     ),
 )]
 pub async fn set_status(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<EquipmentPath>,
     IfMatch(expected): IfMatch,
     key: IdempotencyKey,
     body: JsonBody<SetEquipmentStatusRequest>,
 ) -> Result<Response, ApiError> {
-    require_manage(&ctx.actor())?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let updated = set_equipment_status(
-        mutation.tx(),
-        &ctx.actor(),
-        path.id(),
-        expected,
-        body.value.status.into(),
-        crate::clock::now(),
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected };
+    let command = application::equipment::EquipmentStatus { equipment_id: path.equipment_id, status: body.value };
+    let guard = Guard::action(ActionName::UpdateEquipmentStatus);
+    pipeline::mutate(
+        request,
+        guard,
+        async |x| application::equipment::set_status(x, command).await,
+        |view| {
+            let etag = etag(view.version);
+            Answer::ok(view).with_etag(etag)
+        },
     )
     .await
-    .map_err(ApiError::from)?;
-    mutation.commit(Answer::ok(EquipmentView::from(&updated)).with_etag(etag(updated.version))).await
 }
 
 /// Record a running-hours meter reading (`record_running_hours`).
@@ -259,26 +266,26 @@ pub async fn set_status(
     ),
 )]
 pub async fn record_hours(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<EquipmentPath>,
     key: IdempotencyKey,
     body: JsonBody<RecordRunningHoursRequest>,
 ) -> Result<Response, ApiError> {
-    require_manage(&ctx.actor())?;
-    let now = crate::clock::now();
-    let reading = body.value.validate(now)?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let (equipment, recorded, planned) =
-        record_running_hours_and_plan(mutation.tx(), &ctx.actor(), path.id(), reading, now)
-            .await
-            .map_err(ApiError::from)?;
-    let view = RecordedReadingView {
-        reading: ReadingView::from(&recorded),
-        equipment: EquipmentView::from(&equipment),
-        planned_work_orders: planned.iter().map(Into::into).collect(),
-    };
-    let location = format!("{}/running-hours", location(&ctx, equipment.id));
-    mutation.commit(Answer::created(view, location)).await
+    let request =
+        Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected: ExpectedVersion::ANY };
+    let command = RunningHours { equipment_id: path.equipment_id, reading: body.value };
+    let guard = Guard::action(ActionName::RecordRunningHours);
+    pipeline::mutate(
+        request,
+        guard,
+        async |x| application::equipment::record_hours(x, command).await,
+        |view| {
+            let location = format!("/v1/yachts/{}/equipment/{}/running-hours", ctx.yacht, view.equipment.id);
+            Answer::created(view, location)
+        },
+    )
+    .await
 }
 
 /// Paging of a history list.

@@ -5,13 +5,16 @@ mod transitions;
 
 pub use crate::dto::work_orders::*;
 use axum::Json;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use pms_domain::actions::ActionName;
 use pms_domain::ids::{EquipmentId, FaultId, ScheduleId, UserId, WorkOrderId};
+use pms_domain::maintenance::ExpectedVersion;
 use pms_domain::maintenance::paging::PageRequest;
 use pms_domain::maintenance::work_order::{
-    Priority, WorkOrderError, WorkOrderFilter, WorkOrderRepo as _, WorkOrderSort, WorkOrderStatus, create_work_order,
-    create_work_order_from_fault, edit_work_order, require_technical,
+    Priority, WorkOrderError, WorkOrderFilter, WorkOrderRepo as _, WorkOrderSort, WorkOrderStatus, edit_work_order,
+    require_technical,
 };
 use serde::Deserialize;
 pub use tasks::*;
@@ -19,6 +22,9 @@ pub use transitions::*;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::application;
+use crate::application::faults::FaultWorkOrder;
+use crate::application::pipeline::{self, Guard, Request};
 use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::cursor::Paging;
@@ -28,6 +34,7 @@ use crate::http::path::ApiPath;
 use crate::http::precondition::{IfMatch, etag};
 use crate::http::query::{ApiQuery, comma_list};
 use crate::mutation::Answer;
+use crate::state::AppState;
 use crate::validation::Validation;
 
 /// Path of one work order.
@@ -68,17 +75,25 @@ pub struct FaultWorkOrderPath {
     responses((status = CREATED, description = "Planned; `Location` and `ETag` are set.", body = WorkOrderView)),
 )]
 pub async fn create(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     key: IdempotencyKey,
     body: JsonBody<CreateWorkOrderRequest>,
 ) -> Result<Response, ApiError> {
-    require_technical(&ctx.actor())?;
-    let new = body.value.validate()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let created =
-        create_work_order(mutation.tx(), &ctx.actor(), new, crate::clock::now()).await.map_err(ApiError::from)?;
-    let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, created.id);
-    mutation.commit(Answer::created(WorkOrderView::from(&created), location).with_etag(etag(created.version))).await
+    let request =
+        Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected: ExpectedVersion::ANY };
+    let command = body.value;
+    let guard = Guard::action(ActionName::CreateWorkOrder);
+    pipeline::mutate(
+        request,
+        guard,
+        async |x| application::work_orders::create(x, command).await,
+        |view| {
+            let (etag, location) = (etag(view.version), format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, view.id));
+            Answer::created(view, location).with_etag(etag)
+        },
+    )
+    .await
 }
 
 /// Create the corrective work order for a fault (`create_work_order_from_fault`).
@@ -99,26 +114,26 @@ pub async fn create(
     ),
 )]
 pub async fn from_fault(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<FaultWorkOrderPath>,
     key: IdempotencyKey,
     body: JsonBody<FromFaultRequest>,
 ) -> Result<Response, ApiError> {
-    require_technical(&ctx.actor())?;
-    let from = body.value.validate()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let (work_order, fault) = create_work_order_from_fault(
-        mutation.tx(),
-        &ctx.actor(),
-        FaultId::from_uuid(path.fault_id),
-        from,
-        crate::clock::now(),
+    let request =
+        Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected: ExpectedVersion::ANY };
+    let command = FaultWorkOrder { fault_id: path.fault_id, work_order: body.value };
+    let guard = Guard::action(ActionName::CreateWorkOrderFromFault);
+    pipeline::mutate(
+        request,
+        guard,
+        async |x| application::faults::work_order_from_fault(x, command).await,
+        |view| {
+            let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, view.work_order.id);
+            Answer::created(view, location)
+        },
     )
     .await
-    .map_err(ApiError::from)?;
-    let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, work_order.id);
-    let view = WorkOrderFromFaultView { work_order: (&work_order).into(), fault: (&fault).into() };
-    mutation.commit(Answer::created(view, location)).await
 }
 
 /// Work-order list filters and paging.

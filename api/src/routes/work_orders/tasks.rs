@@ -1,19 +1,25 @@
 //! Doing the work: hours logged and the checklist.
 
+use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::response::Response;
-use pms_domain::ids::{ChecklistItemId, WorkOrderId};
-use pms_domain::maintenance::work_order::{add_checklist_item, complete_checklist_item, log_hours, require_technical};
+use pms_domain::actions::ActionName;
+use pms_domain::ids::WorkOrderId;
+use pms_domain::maintenance::ExpectedVersion;
+use pms_domain::maintenance::work_order::{add_checklist_item, require_technical};
 
 use super::transitions::body_fingerprint;
 use super::{
     AddChecklistItemRequest, ChecklistItemPath, ChecklistItemView, LogHoursRequest, LoggedHoursView, WorkOrderPath,
 };
+use crate::application::pipeline::{self, Guard, Request};
+use crate::application::work_orders::{self, ChecklistTick, WorkOrderHours};
 use crate::error::{ApiError, Problem};
 use crate::extract::TenantCtx;
 use crate::http::idempotency::{IdempotencyKey, JsonBody};
 use crate::http::path::ApiPath;
 use crate::mutation::Answer;
+use crate::state::AppState;
 use crate::validation::Validation;
 
 /// Log hours of work on work in progress (`log_work_order_hours`).
@@ -31,19 +37,26 @@ use crate::validation::Validation;
     ),
 )]
 pub async fn hours(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<WorkOrderPath>,
     key: IdempotencyKey,
     body: JsonBody<LogHoursRequest>,
 ) -> Result<Response, ApiError> {
-    require_technical(&ctx.actor())?;
-    let (logged, note) = body.value.validate()?;
-    let mut mutation = crate::begin_mutation!(&ctx, key, body.fingerprint);
-    let id = WorkOrderId::from_uuid(path.work_order_id);
-    let (work_order, entry) =
-        log_hours(mutation.tx(), &ctx.actor(), id, logged, note, crate::clock::now()).await.map_err(ApiError::from)?;
-    let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, work_order.id);
-    mutation.commit(Answer::created(LoggedHoursView::new(&entry, &work_order), location)).await
+    let request =
+        Request { state: &state, ctx: &ctx, key, fingerprint: body.fingerprint, expected: ExpectedVersion::ANY };
+    let command = WorkOrderHours { work_order_id: path.work_order_id, hours: body.value };
+    let guard = Guard::action(ActionName::LogWorkOrderHours);
+    pipeline::mutate(
+        request,
+        guard,
+        async |x| work_orders::hours(x, command).await,
+        |view| {
+            let location = format!("/v1/yachts/{}/work-orders/{}", ctx.yacht, path.work_order_id);
+            Answer::created(view, location)
+        },
+    )
+    .await
 }
 
 /// Add a checklist item to open work.
@@ -93,21 +106,16 @@ pub async fn add_item(
     ),
 )]
 pub async fn complete_item(
+    State(state): State<AppState>,
     ctx: TenantCtx,
     ApiPath(path): ApiPath<ChecklistItemPath>,
     key: IdempotencyKey,
     method: Method,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let mut mutation = crate::begin_mutation!(&ctx, key, body_fingerprint(&method, &uri));
-    let item = complete_checklist_item(
-        mutation.tx(),
-        &ctx.actor(),
-        WorkOrderId::from_uuid(path.work_order_id),
-        ChecklistItemId::from_uuid(path.item_id),
-        crate::clock::now(),
-    )
-    .await
-    .map_err(ApiError::from)?;
-    mutation.commit(Answer::ok(ChecklistItemView::from(&item))).await
+    let fingerprint = body_fingerprint(&method, &uri);
+    let request = Request { state: &state, ctx: &ctx, key, fingerprint, expected: ExpectedVersion::ANY };
+    let command = ChecklistTick { work_order_id: path.work_order_id, item_id: path.item_id };
+    let guard = Guard::action(ActionName::MarkChecklistItemComplete);
+    pipeline::mutate(request, guard, async |x| work_orders::tick(x, command).await, Answer::ok).await
 }
